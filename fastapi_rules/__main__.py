@@ -1,0 +1,4 @@
+from fastapi_rules.cli import main
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,103 @@
+"""The command line: a thin click app; all analysis lives in the engine."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from fastapi_rules import __version__
+from fastapi_rules.api import KNOWN_CODES, config_for, lint_paths
+from fastapi_rules.config import ConfigError
+from fastapi_rules.engine import INTERNAL_TRACEBACKS
+from fastapi_rules.rules import ALL_RULES
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+
+
+def _codes(value: str | None) -> tuple[str, ...] | None:
+    if not value:
+        return None
+    codes = tuple(c.strip().upper() for c in value.split(",") if c.strip())
+    for code in codes:
+        if not any(known.startswith(code) for known in KNOWN_CODES):
+            raise click.BadParameter(
+                f"unknown rule code {code!r} (see `fastapi-rules rules`)"
+            )
+    return codes
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="fastapi-rules")
+def main() -> None:
+    """Check FastAPI code against the backend rules teams write down.
+
+    \b
+    Examples:
+      fastapi-rules scan app/              lint a project
+      fastapi-rules scan --select FAR2 .   only the auth rules
+      fastapi-rules rules                  list every rule code
+
+    Exit status: 0 no findings, 1 findings, 2 usage or configuration error.
+    """
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--select", help="Comma-separated codes or prefixes to enable (e.g. FAR2,FAR301).")
+@click.option("--ignore", help="Comma-separated codes or prefixes to disable.")
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="pyproject.toml or .fastapi-rules.yaml to use instead of the one found from PATHS.",
+)
+@click.option("--verbose", "-v", is_flag=True, help="Show tracebacks of internal errors.")
+def scan(
+    paths: tuple[Path, ...],
+    select: str | None,
+    ignore: str | None,
+    config_path: Path | None,
+    verbose: bool,
+) -> None:
+    """Lint PATHS (files or directories; default: the current directory) as one project.
+
+    Prints `path:line:col: CODE message` per finding, then a summary on stderr.
+    Files under .git, .venv, venv, node_modules, __pycache__, build and dist, and
+    the configured `exclude` globs, are skipped. `# noqa` and `# noqa: FAR201`
+    silence a finding on their line.
+    """
+    path_list = list(paths) or [Path(".")]
+    try:
+        select_codes, ignore_codes = _codes(select), _codes(ignore)
+        config = config_for(path_list, config_path).with_selection(select_codes, ignore_codes)
+    except click.BadParameter as error:
+        raise click.UsageError(str(error.message)) from None
+    except ConfigError as error:
+        click.echo(f"fastapi-rules: error: {error}", err=True)
+        sys.exit(EXIT_USAGE)
+    result = lint_paths(path_list, config)
+    for missing in result.missing_paths:
+        click.echo(f"fastapi-rules: error: {missing}: no such file or directory", err=True)
+    for finding in result.findings:
+        click.echo(str(finding))
+        if verbose and finding in INTERNAL_TRACEBACKS:
+            click.echo(INTERNAL_TRACEBACKS[finding], err=True)
+    count = len(result.findings)
+    if result.files == 0 and not result.missing_paths:
+        click.echo("fastapi-rules: no Python files found", err=True)
+    else:
+        noun = "finding" if count == 1 else "findings"
+        extra = f" ({result.suppressed} silenced by noqa)" if result.suppressed else ""
+        click.echo(f"Found {count} {noun} in {result.files} files{extra}.", err=True)
+    if result.missing_paths:
+        sys.exit(EXIT_USAGE)
+    sys.exit(EXIT_FINDINGS if count else EXIT_CLEAN)
+
+
+@main.command()
+def rules() -> None:
+    """List every rule: code, name, whether it is on by default, and its summary."""
+    for rule in ALL_RULES:
+        state = "" if rule.default_enabled else " (off by default)"
+        click.echo(f"{rule.code}  {rule.name:<30} {rule.summary_line()}{state}")

@@ -1,0 +1,186 @@
+"""Configuration: discovery, pyproject/YAML loading, validation, typed options.
+
+``[tool.fastapi-rules]`` in ``pyproject.toml`` or a ``.fastapi-rules.yaml``, found by
+walking up from the scanned path. Every mistake is a ``ConfigError`` naming the file,
+the key and what was expected; the CLI turns it into exit status 2.
+"""
+from __future__ import annotations
+
+import dataclasses
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from fastapi_rules.options import ERROR_PRESETS, AuthOptions, BlockingOptions, ErrorOptions
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python 3.10 only
+    import tomli as tomllib
+
+YAML_NAME = ".fastapi-rules.yaml"
+SECTIONS = {"auth": AuthOptions, "errors": ErrorOptions, "blocking": BlockingOptions}
+TOP_LEVEL_LISTS = ("select", "ignore", "exclude", "src")
+
+
+class ConfigError(Exception):
+    """A configuration problem the user must fix; the message says where and how."""
+
+
+@dataclass(frozen=True)
+class Config:
+    select: tuple[str, ...] | None = None
+    ignore: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    src: tuple[Path, ...] = ()
+    auth: AuthOptions = field(default_factory=AuthOptions)
+    errors: ErrorOptions = field(default_factory=ErrorOptions)
+    blocking: BlockingOptions = field(default_factory=BlockingOptions)
+    path: Path | None = None  # the file it was read from
+
+    @property
+    def root(self) -> Path | None:
+        return self.path.parent if self.path is not None else None
+
+    def with_selection(
+        self, select: tuple[str, ...] | None, ignore: tuple[str, ...] | None
+    ) -> Config:
+        return dataclasses.replace(
+            self,
+            select=select if select else self.select,
+            ignore=ignore if ignore else self.ignore,
+        )
+
+    def section(self, name: str) -> object:
+        return getattr(self, name)
+
+
+def find_config(start: Path) -> Path | None:
+    """The nearest ``.fastapi-rules.yaml`` or ``pyproject.toml`` with our table."""
+    directory = start.resolve()
+    if not directory.is_dir():
+        directory = directory.parent
+    for candidate in (directory, *directory.parents):
+        yaml_file = candidate / YAML_NAME
+        if yaml_file.is_file():
+            return yaml_file
+        pyproject = candidate / "pyproject.toml"
+        if pyproject.is_file() and _has_our_table(pyproject):
+            return pyproject
+    return None
+
+
+def _has_our_table(pyproject: Path) -> bool:
+    try:
+        data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        # A broken pyproject.toml that mentions us is still ours: load_config reports it.
+        try:
+            return "[tool.fastapi-rules" in pyproject.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return False
+    return isinstance(data.get("tool"), dict) and "fastapi-rules" in data["tool"]
+
+
+def load_config(path: Path | None, known_codes: tuple[str, ...]) -> Config:
+    if path is None:
+        return Config()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"{path}: cannot read config: {error}") from None
+    if path.name.endswith((".yaml", ".yml")):
+        try:
+            data = yaml.safe_load(text)
+        except yaml.YAMLError as error:
+            raise ConfigError(f"{path}: invalid YAML: {_one_line(error)}") from None
+        if data is None:
+            data = {}
+    else:
+        try:
+            document = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as error:
+            raise ConfigError(f"{path}: invalid TOML: {error}") from None
+        data = document.get("tool", {}).get("fastapi-rules", {})
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: expected a table of settings, got {type(data).__name__}")
+    return _validate(data, path, known_codes)
+
+
+def _validate(data: dict[str, Any], path: Path, known_codes: tuple[str, ...]) -> Config:
+    values: dict[str, Any] = {"path": path}
+    for raw_key, value in data.items():
+        key = str(raw_key).replace("-", "_")
+        if key in TOP_LEVEL_LISTS:
+            items = _string_list(value, path, key)
+            if key in ("select", "ignore"):
+                for code in items:
+                    if not any(known.startswith(code) for known in known_codes) or not code:
+                        raise ConfigError(
+                            f"{path}: `{key}`: unknown rule code {code!r}; expected a code or "
+                            f"prefix such as FAR201 or FAR2 (see `fastapi-rules rules`)"
+                        )
+            if key == "src":
+                values[key] = tuple((path.parent / item).resolve() for item in items)
+            else:
+                values[key] = items
+        elif key in SECTIONS:
+            values[key] = _section(key, value, path)
+        else:
+            raise ConfigError(
+                f"{path}: unknown key `{raw_key}`; expected one of "
+                + ", ".join(f"`{k}`" for k in (*TOP_LEVEL_LISTS, *SECTIONS))
+            )
+    return Config(**values)
+
+
+def _section(name: str, value: Any, path: Path) -> object:
+    options_type = SECTIONS[name]
+    if not isinstance(value, dict):
+        raise ConfigError(f"{path}: `{name}`: expected a table of options, got {_type(value)}")
+    fields = {f.name.rstrip("_"): f for f in dataclasses.fields(options_type)}
+    kwargs: dict[str, Any] = {}
+    for raw_key, item in value.items():
+        key = str(raw_key).replace("-", "_")
+        if key not in fields:
+            raise ConfigError(
+                f"{path}: unknown key `{name}.{raw_key}`; expected one of "
+                + ", ".join(f"`{name}.{k}`" for k in fields)
+            )
+        option = fields[key]
+        dotted = f"{name}.{raw_key}"
+        if option.type in ("bool",):
+            if not isinstance(item, bool):
+                raise ConfigError(f"{path}: `{dotted}`: expected true or false, got {_type(item)}")
+            kwargs[option.name] = item
+        elif option.type == "str":
+            if name == "errors" and key == "preset" and item not in ERROR_PRESETS:
+                raise ConfigError(
+                    f"{path}: `{dotted}`: expected one of "
+                    + ", ".join(ERROR_PRESETS)
+                    + f", got {item!r}"
+                )
+            kwargs[option.name] = item
+        else:
+            kwargs[option.name] = _string_list(item, path, dotted)
+    return options_type(**kwargs)
+
+
+def _string_list(value: Any, path: Path, key: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise ConfigError(f"{path}: `{key}`: expected a list of strings, got {_type(value)}")
+    return tuple(value)
+
+
+def _type(value: Any) -> str:
+    return {bool: "a boolean", str: "a string", int: "a number", float: "a number",
+            list: "a list", dict: "a table"}.get(type(value), type(value).__name__) + (
+        f" ({value!r})" if isinstance(value, (str, int, float, bool)) else ""
+    )
+
+
+def _one_line(error: Exception) -> str:
+    return " ".join(str(error).split())

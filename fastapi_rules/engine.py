@@ -1,0 +1,246 @@
+"""discover → parse once → model in one traversal → all rules → sort.
+
+Each file is read and parsed once; its ``ModuleSummary`` is the only thing later
+stages see. Rules run per module with the whole ``ProjectIndex`` for context, each
+inside its own guard so one failure costs one rule on one file.
+"""
+from __future__ import annotations
+
+import fnmatch
+import io
+import os
+import tokenize
+import traceback
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import libcst as cst
+from libcst.metadata import MetadataWrapper
+
+from fastapi_rules.config import Config
+from fastapi_rules.finding import Finding
+from fastapi_rules.model import ModuleSummary
+from fastapi_rules.model.builder import ModuleModelBuilder
+from fastapi_rules.noqa import is_suppressed, noqa_lines
+from fastapi_rules.project import ProjectIndex
+from fastapi_rules.rules import ALL_RULES, Rule
+
+SKIPPED_DIRECTORIES = frozenset(
+    {".git", ".hg", ".svn", ".venv", "venv", "node_modules", "__pycache__", "build", "dist",
+     ".tox", ".nox", ".mypy_cache", ".pytest_cache", ".ruff_cache"}
+)
+INTERNAL_ERROR = "FAR000"
+UNPARSEABLE = "FAR001"
+
+
+@dataclass
+class FileResult:
+    summary: ModuleSummary | None
+    findings: list[Finding] = field(default_factory=list)
+    noqa: dict[int, frozenset[str] | None] = field(default_factory=dict)
+
+
+@dataclass
+class LintResult:
+    findings: list[Finding]
+    files: int
+    missing_paths: list[str]
+    suppressed: int = 0
+
+
+# -- discovery ---------------------------------------------------------------------------
+def discover(paths: Iterable[Path], exclude: tuple[str, ...]) -> tuple[list[Path], list[str]]:
+    """Python files under ``paths`` (explicit files always count), sorted; and missing paths."""
+    found: set[Path] = set()
+    missing: list[str] = []
+    for path in paths:
+        if path.is_file():
+            found.add(path)
+        elif path.is_dir():
+            for directory, subdirectories, files in os.walk(path):
+                subdirectories[:] = sorted(
+                    d
+                    for d in subdirectories
+                    if d not in SKIPPED_DIRECTORIES
+                    and not _excluded(Path(directory) / d, exclude)
+                )
+                for name in files:
+                    candidate = Path(directory) / name
+                    if name.endswith(".py") and not _excluded(candidate, exclude):
+                        found.add(candidate)
+        else:
+            missing.append(str(path))
+    return sorted(found), missing
+
+
+def _excluded(path: Path, exclude: tuple[str, ...]) -> bool:
+    text = path.as_posix()
+    return any(
+        fnmatch.fnmatch(text, pattern)
+        or fnmatch.fnmatch(path.name, pattern)
+        or fnmatch.fnmatch(text, f"*/{pattern}")
+        or fnmatch.fnmatch(text, f"*/{pattern.rstrip('/')}/*")
+        for pattern in exclude
+    )
+
+
+def module_name(path: Path, src_roots: tuple[Path, ...]) -> tuple[str, bool]:
+    """The dotted module name Python would import ``path`` as, and whether it is a package."""
+    absolute = path.resolve()
+    is_package = absolute.name == "__init__.py"
+    for root in sorted(src_roots, key=lambda p: len(p.parts), reverse=True):
+        if root in absolute.parents:
+            parts = list(absolute.relative_to(root).with_suffix("").parts)
+            break
+    else:
+        parts = [absolute.stem]
+        directory = absolute.parent
+        while (directory / "__init__.py").is_file() and directory.parent != directory:
+            parts.insert(0, directory.name)
+            directory = directory.parent
+    if is_package:
+        parts = parts[:-1]
+    return ".".join(parts) or absolute.parent.name, is_package
+
+
+def display_path(path: Path) -> str:
+    """Relative to the current directory when below it, as flake8 and ruff print."""
+    try:
+        return os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return str(path)
+
+
+# -- one file ------------------------------------------------------------------------------
+def read_source(data: bytes) -> tuple[str | None, str | None, tuple[int, int]]:
+    """(text, problem, (line, column)) — a problem means FAR001."""
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    except SyntaxError as error:
+        return None, f"invalid encoding declaration ({error})", (1, 1)
+    try:
+        text = data.decode(encoding)
+    except (UnicodeDecodeError, LookupError) as error:
+        line = data[: getattr(error, "start", 0)].count(b"\n") + 1
+        return None, f"cannot decode as {encoding}", (line, 1)
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if "\x00" in text:
+        before = text[: text.index("\x00")]
+        return None, "source contains a null byte", (
+            before.count("\n") + 1,
+            len(before) - (before.rfind("\n") + 1) + 1,
+        )
+    return text, None, (1, 1)
+
+
+def _syntax_error_position(text: str, error: cst.ParserSyntaxError) -> tuple[int, int]:
+    # LibCST's native parser reports a token near the error; CPython's is exact when
+    # it can parse the same grammar. ``compile`` only parses: nothing is executed.
+    try:
+        compile(text, "<scanned>", "exec", dont_inherit=True, flags=0x400)  # PyCF_ONLY_AST
+    except SyntaxError as stdlib_error:
+        if stdlib_error.lineno:
+            return stdlib_error.lineno, max(stdlib_error.offset or 1, 1)
+    except (ValueError, RecursionError, MemoryError):
+        pass
+    return max(error.raw_line, 1), error.raw_column + 1
+
+
+def analyse_file(path: Path, shown: str, config: Config) -> FileResult:
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        reason = error.strerror or type(error).__name__
+        return FileResult(None, [Finding(shown, 1, 1, UNPARSEABLE, f"cannot parse file: cannot read ({reason})")])
+    text, problem, (line, column) = read_source(data)
+    if text is None:
+        return FileResult(None, [Finding(shown, line, column, UNPARSEABLE, f"cannot parse file: {problem}")])
+    noqa = noqa_lines(text)
+    try:
+        module = cst.parse_module(text)
+    except cst.ParserSyntaxError as error:
+        line, column = _syntax_error_position(text, error)
+        message = str(error.message).split(": ", 1)[-1].split("\n")[0]
+        return FileResult(
+            None, [Finding(shown, line, column, UNPARSEABLE, f"cannot parse file: syntax error: {message}")], noqa
+        )
+    except (RecursionError, MemoryError) as error:
+        return FileResult(None, [Finding(shown, 1, 1, UNPARSEABLE, f"cannot parse file: {type(error).__name__}")], noqa)
+    name, is_package = module_name(path, config.src)
+    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+    builder = ModuleModelBuilder(wrapper, shown, name, is_package, frozenset(config.blocking.extra))
+    try:
+        summary = builder.build()
+    except Exception as error:  # noqa: BLE001 - one bad file must not stop the run
+        return FileResult(None, [_internal_error(shown, "the FastAPI model builder", error)], noqa)
+    return FileResult(summary, [], noqa)
+
+
+def _internal_error(shown: str, what: str, error: BaseException) -> Finding:
+    detail = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
+    finding = Finding(
+        shown, 1, 1, INTERNAL_ERROR,
+        f"internal error in {what}: {detail} (please report; --verbose shows the traceback)",
+    )
+    INTERNAL_TRACEBACKS[finding] = traceback.format_exc()
+    return finding
+
+
+INTERNAL_TRACEBACKS: dict[Finding, str] = {}
+
+
+# -- selection -------------------------------------------------------------------------------
+def selected_rules(config: Config) -> list[type[Rule]]:
+    def matches(code: str, prefixes: Iterable[str]) -> bool:
+        return any(code.startswith(prefix) for prefix in prefixes)
+
+    chosen = []
+    for rule in ALL_RULES:
+        if config.select is not None:
+            on = matches(rule.code, config.select)
+        else:
+            on = rule.default_enabled
+        if on and not matches(rule.code, config.ignore):
+            chosen.append(rule)
+    return chosen
+
+
+def instantiate(rules: Iterable[type[Rule]], config: Config) -> list[Rule]:
+    return [
+        rule(config.section(rule.options_section) if rule.options_section else None)
+        for rule in rules
+    ]
+
+
+# -- the run -----------------------------------------------------------------------------
+def lint(paths: Iterable[Path], config: Config, apply_noqa: bool = True) -> LintResult:
+    files, missing = discover(paths, config.exclude)
+    rule_classes = selected_rules(config)
+    codes = {rule.code for rule in rule_classes}
+    results = [analyse_file(path, display_path(path), config) for path in files]
+    project = ProjectIndex((r.summary for r in results if r.summary), config.auth)
+    rules = [rule for rule in instantiate(rule_classes, config) if rule.code not in (INTERNAL_ERROR, UNPARSEABLE)]
+    findings: list[Finding] = []
+    suppressed = 0
+    for result in results:
+        found = [f for f in result.findings if f.code in codes or f.code == INTERNAL_ERROR]
+        if result.summary is not None:
+            found.extend(_run_rules(rules, result.summary, project))
+        for finding in found:
+            if apply_noqa and is_suppressed(finding.code, finding.line, result.noqa):
+                suppressed += 1
+            else:
+                findings.append(finding)
+    return LintResult(sorted(set(findings)), len(files), missing, suppressed)
+
+
+def _run_rules(rules: list[Rule], summary: ModuleSummary, project: ProjectIndex) -> Iterator[Finding]:
+    for rule in rules:
+        try:
+            found = list(rule.check(summary, project))
+        except Exception as error:  # noqa: BLE001 - isolate the failing rule
+            yield _internal_error(summary.path, f"rule {rule.code} ({rule.name})", error)
+            continue
+        yield from found

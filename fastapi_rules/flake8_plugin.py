@@ -1,0 +1,56 @@
+"""The flake8 adapter: the same engine, the same project-wide findings.
+
+flake8 calls the plugin once per file, but FAR2xx needs the whole application
+(dependencies and include_router calls live in other modules). The first call in a
+process lints the project the file belongs to, once, and later calls read from it.
+"""
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from pathlib import Path
+from typing import ClassVar
+
+from fastapi_rules import __version__
+from fastapi_rules.api import config_for
+from fastapi_rules.engine import lint
+from fastapi_rules.finding import Finding
+
+PROJECT_MARKERS = (".fastapi-rules.yaml", "pyproject.toml", "setup.cfg", "tox.ini", ".flake8", ".git")
+
+
+def project_root(path: Path) -> Path:
+    """The nearest directory above ``path`` that looks like a project's root."""
+    start = path.resolve().parent
+    for directory in (start, *start.parents):
+        if any((directory / marker).exists() for marker in PROJECT_MARKERS):
+            return directory
+    return start
+
+
+class Plugin:
+    name = "fastapi-rules"
+    version = __version__
+    _projects: ClassVar[dict[Path, dict[Path, list[Finding]]]] = {}
+
+    def __init__(self, tree: ast.AST, filename: str) -> None:
+        self.filename = filename
+
+    @classmethod
+    def _findings_by_file(cls, root: Path) -> dict[Path, list[Finding]]:
+        if root not in cls._projects:
+            config = config_for([root])
+            result = lint([root], config, apply_noqa=False)  # flake8 applies noqa itself
+            by_file: dict[Path, list[Finding]] = {}
+            for finding in result.findings:
+                by_file.setdefault(Path(finding.path).resolve(), []).append(finding)
+            cls._projects[root] = by_file
+        return cls._projects[root]
+
+    def run(self) -> Iterator[tuple[int, int, str, type]]:
+        path = Path(self.filename)
+        if not path.is_file():
+            return  # stdin: there is no project to resolve against
+        for finding in self._findings_by_file(project_root(path)).get(path.resolve(), []):
+            # flake8 columns are 0-based and it adds 1 when printing
+            yield finding.line, finding.column - 1, f"{finding.code} {finding.message}", type(self)

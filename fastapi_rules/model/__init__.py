@@ -1,0 +1,143 @@
+"""The FastAPI model of one module: small, picklable facts built in one traversal.
+
+Everything here is pure data. Qualified names are strings such as
+``app.deps.get_current_user`` (project code) or ``fastapi.APIRouter`` (library
+code), resolved through the module's imports; nothing is imported or executed.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Location:
+    line: int
+    column: int  # 1-based, as printed by flake8 and ruff
+
+
+@dataclass(frozen=True)
+class DependencyRef:
+    """One dependency declaration: ``Depends(x)``, ``Security(x)``, or a bare name.
+
+    ``kind`` is ``depends``, ``security``, or ``reference`` (a name that may be a
+    module-level alias such as ``CurrentUser`` or ``JwtAuth = Depends(...)``).
+    ``called`` is true when the target was called inside the declaration
+    (``Depends(HTTPBearer())``, ``Depends(require_role("admin"))``).
+    """
+
+    kind: str
+    target: str | None
+    called: bool = False
+
+
+@dataclass(frozen=True)
+class BlockingCall:
+    name: str  # display name of the call, e.g. ``requests.Session.get``
+    location: Location
+
+
+@dataclass(frozen=True)
+class FunctionInfo:
+    qualname: str
+    name: str
+    is_async: bool
+    location: Location  # the ``def`` / ``async def`` keyword
+    dependencies: tuple[DependencyRef, ...]  # from its parameters
+    return_annotation: str | None  # qualified name or source text, None when absent
+    blocking_calls: tuple[BlockingCall, ...]
+    returns_nested: tuple[str, ...]  # qualnames of nested defs it returns (factories)
+
+
+@dataclass(frozen=True)
+class ClassInfo:
+    qualname: str
+    bases: tuple[str, ...]
+    dependencies: tuple[DependencyRef, ...]  # from ``__init__`` / ``__call__`` params
+
+
+@dataclass(frozen=True)
+class ObjectSite:
+    """``name = Callee(...)``: a candidate app, router or security scheme."""
+
+    qualname: str
+    callee: str
+    location: Location
+    prefix: str | None = None  # None: absent; "{…}" marks a non-literal part
+    dependencies: tuple[DependencyRef, ...] = ()
+    keyword_refs: tuple[tuple[str, str], ...] = ()  # (keyword, qualname), e.g. lifespan
+
+
+@dataclass(frozen=True)
+class AliasInfo:
+    """A module-level dependency alias (``CurrentUser = Annotated[...]``, ``X = Depends(f)``)."""
+
+    qualname: str
+    dependencies: tuple[DependencyRef, ...]
+
+
+@dataclass(frozen=True)
+class RouteSite:
+    receiver: str  # qualname of the app/router the route is registered on
+    methods: tuple[str, ...]
+    path: str
+    handler: str | None  # qualname of the endpoint function
+    location: Location  # the handler's def, or the registering call
+    dependencies: tuple[DependencyRef, ...]  # decorator ``dependencies=[...]``
+    response_model: str | None  # None: absent; "None": explicit None; else source text
+    status_code: int | None
+    status_code_given: bool
+    response_class: str | None
+    is_websocket: bool = False
+
+
+@dataclass(frozen=True)
+class IncludeSite:
+    parent: str
+    child: str | None
+    prefix: str | None
+    dependencies: tuple[DependencyRef, ...]
+    location: Location
+
+
+@dataclass(frozen=True)
+class RegistrationSite:
+    """A callable handed to an app: exception handler, middleware, startup handler."""
+
+    receiver: str
+    kind: str  # ``exception_handler`` | ``middleware`` | ``startup``
+    target: str | None  # the registered callable
+    exception: str | None = None  # for exception handlers
+
+
+@dataclass(frozen=True)
+class ErrorBodySite:
+    """A JSON response built with a dict literal body, for the error-body standard."""
+
+    function: str | None  # enclosing function qualname
+    status: str  # ``error`` (4xx/5xx), ``success``, or ``unknown``
+    keys: tuple[str, ...]
+    location: Location
+
+
+@dataclass(frozen=True)
+class SqlSite:
+    kind: str  # ``interpolated`` | ``literal``
+    sink: str | None  # the sink call's name, None for a structural match with no sink
+    location: Location
+
+
+@dataclass(frozen=True)
+class ModuleSummary:
+    path: str
+    module: str
+    imports: dict[str, str] = field(default_factory=dict)
+    functions: tuple[FunctionInfo, ...] = ()
+    classes: tuple[ClassInfo, ...] = ()
+    objects: tuple[ObjectSite, ...] = ()
+    aliases: tuple[AliasInfo, ...] = ()
+    routes: tuple[RouteSite, ...] = ()
+    includes: tuple[IncludeSite, ...] = ()
+    registrations: tuple[RegistrationSite, ...] = ()
+    error_bodies: tuple[ErrorBodySite, ...] = ()
+    sql: tuple[SqlSite, ...] = ()
+    raises_http_exception: bool = False

@@ -1,0 +1,840 @@
+"""Builds a module's FastAPI model in one LibCST traversal."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import libcst as cst
+from libcst.metadata import MetadataWrapper, PositionProvider
+
+from fastapi_rules.model import (
+    AliasInfo,
+    BlockingCall,
+    ClassInfo,
+    DependencyRef,
+    ErrorBodySite,
+    FunctionInfo,
+    IncludeSite,
+    Location,
+    ModuleSummary,
+    ObjectSite,
+    RegistrationSite,
+    RouteSite,
+    SqlSite,
+)
+from fastapi_rules.model.blocking import (
+    BLOCKING_CLIENTS,
+    BLOCKING_FUNCTIONS,
+    blocking_method,
+)
+from fastapi_rules.model.names import ImportTable, dotted_name
+from fastapi_rules.model.sql import (
+    SINK_FUNCTIONS,
+    SINK_METHODS,
+    looks_like_sql,
+    starts_with_statement,
+)
+
+ROUTE_METHODS = {
+    "get": ("GET",),
+    "post": ("POST",),
+    "put": ("PUT",),
+    "patch": ("PATCH",),
+    "delete": ("DELETE",),
+    "head": ("HEAD",),
+    "options": ("OPTIONS",),
+    "trace": ("TRACE",),
+}
+JSON_RESPONSE_CLASSES = frozenset(
+    {
+        "starlette.responses.JSONResponse",
+        "fastapi.responses.ORJSONResponse",
+        "fastapi.responses.UJSONResponse",
+        "starlette.responses.Response",
+    }
+)
+HTTP_EXCEPTIONS = frozenset({"fastapi.HTTPException", "starlette.HTTPException"})
+UNKNOWN_PART = "{…}"
+_STATUS_CONSTANT = re.compile(r"HTTP_(\d{3})_")
+
+
+@dataclass
+class _FunctionDraft:
+    qualname: str
+    node: cst.FunctionDef
+    dependencies: list[DependencyRef]
+    blocking_calls: list[BlockingCall] = field(default_factory=list)
+    nested: dict[str, str] = field(default_factory=dict)
+    returns_nested: list[str] = field(default_factory=list)
+    client_types: dict[str, str] = field(default_factory=dict)
+    # local name -> (static text, interpolated, the string nodes that built it)
+    strings: dict[str, tuple[str, bool, list[cst.CSTNode]]] = field(default_factory=dict)
+
+
+@dataclass
+class _ClassDraft:
+    qualname: str
+    bases: tuple[str, ...]
+    dependencies: list[DependencyRef] = field(default_factory=list)
+
+
+class ModuleModelBuilder(cst.CSTVisitor):
+    """Collects the facts of ``ModuleSummary``; positions are resolved lazily, once."""
+
+    def __init__(
+        self,
+        wrapper: MetadataWrapper,
+        path: str,
+        module: str,
+        is_package: bool,
+        extra_blocking: frozenset[str] = frozenset(),
+    ) -> None:
+        self.wrapper = wrapper
+        self.path = path
+        self.module = module
+        self.names = ImportTable(module, is_package)
+        self.blocking_functions = BLOCKING_FUNCTIONS | extra_blocking
+        self._positions: object | None = None
+        self._functions: list[_FunctionDraft] = []
+        self._classes: list[_ClassDraft] = []
+        self._lambda_depth = 0
+        self._awaited: set[int] = set()
+        self._sunk_strings: set[int] = set()
+        self._structural_candidates: list[cst.CSTNode] = []
+        self._open_candidates: list[int] = []  # a candidate's parts are not candidates
+        self._module_strings: dict[str, tuple[str, bool, list[cst.CSTNode]]] = {}
+        self._module_clients: dict[str, str] = {}
+        self.functions: list[FunctionInfo] = []
+        self.classes: list[ClassInfo] = []
+        self.objects: list[ObjectSite] = []
+        self.aliases: list[AliasInfo] = []
+        self.routes: list[RouteSite] = []
+        self.includes: list[IncludeSite] = []
+        self.registrations: list[RegistrationSite] = []
+        self.error_bodies: list[ErrorBodySite] = []
+        self.sql: list[SqlSite] = []
+        self.raises_http_exception = False
+
+    # -- entry -----------------------------------------------------------------
+    def build(self) -> ModuleSummary:
+        self._define_top_level(self.wrapper.module.body)
+        self.wrapper.module.visit(self)
+        for node in self._structural_candidates:
+            if id(node) not in self._sunk_strings:
+                self.sql.append(SqlSite("interpolated", None, self._location(node)))
+        return ModuleSummary(
+            path=self.path,
+            module=self.module,
+            imports=dict(self.names.module_names),
+            functions=tuple(self.functions),
+            classes=tuple(self.classes),
+            objects=tuple(self.objects),
+            aliases=tuple(self.aliases),
+            routes=tuple(self.routes),
+            includes=tuple(self.includes),
+            registrations=tuple(self.registrations),
+            error_bodies=tuple(self.error_bodies),
+            sql=tuple(self.sql),
+            raises_http_exception=self.raises_http_exception,
+        )
+
+    def _location(self, node: cst.CSTNode) -> Location:
+        if self._positions is None:
+            self._positions = self.wrapper.resolve(PositionProvider)
+        start = self._positions[node].start  # type: ignore[index]
+        return Location(start.line, start.column + 1)
+
+    def _define_top_level(self, body: object) -> None:
+        """Bind module-level names before the walk, so use before definition resolves."""
+        for statement in body:  # type: ignore[attr-defined]
+            if isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
+                self.names.define(statement.name.value)
+            elif isinstance(statement, cst.SimpleStatementLine):
+                for small in statement.body:
+                    if isinstance(small, (cst.Import, cst.ImportFrom)):
+                        self.names.add_import(small)
+                    elif isinstance(small, cst.Assign):
+                        for target in small.targets:
+                            if isinstance(target.target, cst.Name):
+                                self.names.define(target.target.value)
+                    elif isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name):
+                        self.names.define(small.target.value)
+            elif isinstance(statement, (cst.If, cst.Try, cst.With)):
+                # ``if TYPE_CHECKING:`` / ``try: import x except ImportError:`` blocks
+                self._define_top_level(statement.body.body)
+                if isinstance(statement, cst.Try):
+                    for handler in statement.handlers:
+                        self._define_top_level(handler.body.body)
+                if isinstance(statement, cst.If) and isinstance(statement.orelse, cst.Else):
+                    self._define_top_level(statement.orelse.body.body)
+
+    # -- scopes ----------------------------------------------------------------
+    @property
+    def _function(self) -> _FunctionDraft | None:
+        return self._functions[-1] if self._functions else None
+
+    def _qualname_for(self, name: str) -> str:
+        if self._function is not None:
+            return f"{self._function.qualname}.<locals>.{name}"
+        if self._classes:
+            return f"{self._classes[-1].qualname}.{name}"
+        return f"{self.module}.{name}"
+
+    def visit_Import(self, node: cst.Import) -> None:
+        if self._functions:
+            self.names.add_import(node)
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        if self._functions:
+            self.names.add_import(node)
+
+    def visit_Lambda(self, node: cst.Lambda) -> None:
+        self._lambda_depth += 1
+
+    def leave_Lambda(self, original_node: cst.Lambda) -> None:
+        self._lambda_depth -= 1
+
+    def visit_Await(self, node: cst.Await) -> None:
+        self._awaited.add(id(node.expression))
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        bases = tuple(
+            base for arg in node.bases if (base := self.names.resolve(arg.value)) is not None
+        )
+        self._classes.append(_ClassDraft(self._qualname_for(node.name.value), bases))
+
+    def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
+        draft = self._classes.pop()
+        self.classes.append(ClassInfo(draft.qualname, draft.bases, tuple(draft.dependencies)))
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        name = node.name.value
+        qualname = self._qualname_for(name)
+        parent = self._function
+        if parent is not None:
+            parent.nested[name] = qualname
+        in_class_body = parent is None and bool(self._classes)
+        dependencies = self._parameter_dependencies(node.params)
+        if in_class_body and name in ("__init__", "__call__"):
+            self._classes[-1].dependencies.extend(dependencies)
+        draft = _FunctionDraft(qualname, node, dependencies)
+        scope: dict[str, str] = {}
+        for param in _all_params(node.params):
+            scope[param.name.value] = ""
+            if param.annotation is not None:
+                annotation = self.names.resolve(param.annotation.annotation)
+                if annotation in BLOCKING_CLIENTS:
+                    draft.client_types[param.name.value] = BLOCKING_CLIENTS[annotation]
+        self._functions.append(draft)
+        self.names.local_scopes.append(scope)
+        for decorator in node.decorators:
+            self._decorator(decorator.decorator, qualname, node)
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        draft = self._functions.pop()
+        self.names.local_scopes.pop()
+        node = draft.node
+        returns = None
+        if node.returns is not None:
+            returns = self._annotation_text(node.returns.annotation)
+        self.functions.append(
+            FunctionInfo(
+                qualname=draft.qualname,
+                name=node.name.value,
+                is_async=node.asynchronous is not None,
+                location=self._location(node),
+                dependencies=tuple(draft.dependencies),
+                return_annotation=returns,
+                blocking_calls=tuple(draft.blocking_calls),
+                returns_nested=tuple(draft.returns_nested),
+            )
+        )
+
+    def visit_Return(self, node: cst.Return) -> None:
+        draft = self._function
+        if draft is not None and isinstance(node.value, cst.Name):
+            nested = draft.nested.get(node.value.value)
+            if nested is not None:
+                draft.returns_nested.append(nested)
+
+    # -- dependencies ------------------------------------------------------------
+    def _parameter_dependencies(self, params: cst.Parameters) -> list[DependencyRef]:
+        found: list[DependencyRef] = []
+        for param in _all_params(params):
+            annotation = param.annotation.annotation if param.annotation else None
+            if isinstance(param.default, cst.Call):
+                ref = self._dependency_call(param.default, annotation)
+                if ref is not None:
+                    found.append(ref)
+            if annotation is not None:
+                found.extend(self._annotation_dependencies(annotation))
+        return found
+
+    def _annotation_dependencies(self, annotation: cst.BaseExpression) -> list[DependencyRef]:
+        if isinstance(annotation, cst.Subscript):
+            if self.names.resolve(annotation.value) != "typing.Annotated":
+                return []
+            found = []
+            for element in annotation.slice[1:]:
+                if isinstance(element.slice, cst.Index):
+                    value = element.slice.value
+                    if isinstance(value, cst.Call):
+                        ref = self._dependency_call(value, annotation.slice[0].slice)
+                        if ref is not None:
+                            found.append(ref)
+            return found
+        target = self.names.resolve(annotation)
+        if target is None or target.startswith(("builtins.", "typing.")):
+            return []
+        return [DependencyRef("reference", target)]
+
+    def _dependency_call(
+        self, call: cst.Call, annotation: cst.BaseSlice | cst.BaseExpression | None
+    ) -> DependencyRef | None:
+        callee = self.names.resolve(call.func)
+        if callee == "fastapi.Depends":
+            kind = "depends"
+        elif callee == "fastapi.Security":
+            kind = "security"
+        else:
+            return None
+        argument = _argument(call, 0, "dependency")
+        if argument is None:
+            # ``x: Cls = Depends()``: FastAPI calls the annotation itself
+            if isinstance(annotation, cst.Index):
+                annotation = annotation.value
+            target = (
+                self.names.resolve(annotation)
+                if isinstance(annotation, cst.BaseExpression)
+                else None
+            )
+            return DependencyRef(kind, target, called=True)
+        if isinstance(argument, cst.Call):
+            return DependencyRef(kind, self.names.resolve(argument.func), called=True)
+        return DependencyRef(kind, self.names.resolve(argument))
+
+    def _dependency_list(self, value: cst.BaseExpression | None) -> tuple[DependencyRef, ...]:
+        if not isinstance(value, (cst.List, cst.Tuple)):
+            return ()
+        found: list[DependencyRef] = []
+        for element in value.elements:
+            item = element.value
+            if isinstance(item, cst.Call):
+                ref = self._dependency_call(item, None)
+                if ref is not None:
+                    found.append(ref)
+            else:
+                target = self.names.resolve(item)
+                if target is not None:
+                    found.append(DependencyRef("reference", target))
+        return tuple(found)
+
+    # -- registrations -------------------------------------------------------------
+    def _decorator(self, decorator: cst.BaseExpression, handler: str, node: cst.FunctionDef) -> None:
+        if not isinstance(decorator, cst.Call) or not isinstance(decorator.func, cst.Attribute):
+            return
+        receiver = self.names.resolve(decorator.func.value)
+        if receiver is None:
+            return
+        method = decorator.func.attr.value
+        if method in ROUTE_METHODS or method in ("api_route", "websocket"):
+            self.routes.append(
+                self._route(decorator, receiver, method, handler, self._location(node))
+            )
+        elif method == "exception_handler":
+            exception = _argument(decorator, 0, "exc_class_or_status_code")
+            self.registrations.append(
+                RegistrationSite(
+                    receiver,
+                    "exception_handler",
+                    handler,
+                    self.names.resolve(exception) if exception is not None else None,
+                )
+            )
+        elif method == "middleware":
+            self.registrations.append(RegistrationSite(receiver, "middleware", handler))
+        elif method == "on_event":
+            self.registrations.append(RegistrationSite(receiver, "startup", handler))
+
+    def _route(
+        self, call: cst.Call, receiver: str, method: str, handler: str | None, location: Location
+    ) -> RouteSite:
+        path_arg = _argument(call, 0, "path")
+        if method in ROUTE_METHODS:
+            methods = ROUTE_METHODS[method]
+        elif method == "websocket":
+            methods = ("WEBSOCKET",)
+        else:
+            methods = _string_list(_keyword(call, "methods")) or ("GET",)
+        response_model = _keyword(call, "response_model")
+        status = _keyword(call, "status_code")
+        response_class = _keyword(call, "response_class")
+        return RouteSite(
+            receiver=receiver,
+            methods=methods,
+            path=self._path_text(path_arg),
+            handler=handler,
+            location=location,
+            dependencies=self._dependency_list(_keyword(call, "dependencies")),
+            response_model=None
+            if response_model is None
+            else ("None" if _is_none(response_model) else _source_hint(response_model)),
+            status_code=self._status_code(status),
+            status_code_given=status is not None,
+            response_class=self.names.resolve(response_class) if response_class else None,
+            is_websocket=method == "websocket",
+        )
+
+    def _path_text(self, node: cst.BaseExpression | None) -> str:
+        if node is None:
+            return ""
+        if isinstance(node, cst.SimpleString):
+            value = node.evaluated_value
+            return value if isinstance(value, str) else UNKNOWN_PART
+        if isinstance(node, cst.FormattedString):
+            return "".join(
+                part.value if isinstance(part, cst.FormattedStringText) else UNKNOWN_PART
+                for part in node.parts
+            )
+        if isinstance(node, cst.Name):
+            constant = self._module_strings.get(node.value)
+            if constant is not None and not constant[1]:
+                return constant[0]
+        return UNKNOWN_PART
+
+    def _status_code(self, node: cst.BaseExpression | None) -> int | None:
+        if isinstance(node, cst.Integer):
+            try:
+                return int(node.value)
+            except ValueError:
+                return None
+        if isinstance(node, (cst.Attribute, cst.Name)):
+            name = dotted_name(node) or ""
+            match = _STATUS_CONSTANT.search(name.rsplit(".", 1)[-1] + "_")
+            if match is not None:
+                return int(match.group(1))
+        return None
+
+    def _annotation_text(self, node: cst.BaseExpression) -> str:
+        if isinstance(node, cst.Subscript):
+            base = self._annotation_text(node.value)
+            inner = ", ".join(
+                self._annotation_text(element.slice.value)
+                if isinstance(element.slice, cst.Index)
+                else "…"
+                for element in node.slice
+            )
+            return f"{base}[{inner}]"
+        if isinstance(node, cst.Name) and node.value == "None":
+            return "None"
+        resolved = self.names.resolve(node)
+        if resolved is not None:
+            return resolved
+        return dotted_name(node) or type(node).__name__
+
+    # -- calls -------------------------------------------------------------------------
+    def visit_Call(self, node: cst.Call) -> None:
+        func = node.func
+        callee = self.names.resolve(func)
+        if isinstance(func, cst.Attribute):
+            self._method_call(node, func)
+        if callee in HTTP_EXCEPTIONS:
+            self.raises_http_exception = True
+        elif callee in JSON_RESPONSE_CLASSES:
+            self._error_body(node)
+        if callee in SINK_FUNCTIONS or (
+            isinstance(func, cst.Attribute) and func.attr.value in SINK_METHODS
+        ):
+            self._sql_sink(node, callee or func.attr.value)  # type: ignore[union-attr]
+        if self._function is not None and self._lambda_depth == 0:
+            self._blocking(node, callee)
+
+    def _method_call(self, node: cst.Call, func: cst.Attribute) -> None:
+        method = func.attr.value
+        if method not in (
+            "include_router",
+            "add_api_route",
+            "add_api_websocket_route",
+            "add_exception_handler",
+            "add_middleware",
+            "add_event_handler",
+        ):
+            return
+        receiver = self.names.resolve(func.value)
+        if receiver is None:
+            return
+        location = self._location(node)
+        if method == "include_router":
+            child = _argument(node, 0, "router")
+            self.includes.append(
+                IncludeSite(
+                    parent=receiver,
+                    child=self.names.resolve(child) if child is not None else None,
+                    prefix=self._prefix(_keyword(node, "prefix")),
+                    dependencies=self._dependency_list(_keyword(node, "dependencies")),
+                    location=location,
+                )
+            )
+        elif method in ("add_api_route", "add_api_websocket_route"):
+            endpoint = _argument(node, 1, "endpoint")
+            handler = self.names.resolve(endpoint) if endpoint is not None else None
+            kind = "websocket" if method == "add_api_websocket_route" else "api_route"
+            self.routes.append(self._route(node, receiver, kind, handler, location))
+        elif method == "add_exception_handler":
+            exception = _argument(node, 0, "exc_class_or_status_code")
+            handler_node = _argument(node, 1, "handler")
+            self.registrations.append(
+                RegistrationSite(
+                    receiver,
+                    "exception_handler",
+                    self.names.resolve(handler_node) if handler_node is not None else None,
+                    self.names.resolve(exception) if exception is not None else None,
+                )
+            )
+        elif method == "add_middleware":
+            middleware = _argument(node, 0, "middleware_class")
+            if middleware is not None:
+                self.registrations.append(
+                    RegistrationSite(receiver, "middleware", self.names.resolve(middleware))
+                )
+        elif method == "add_event_handler":
+            handler_node = _argument(node, 1, "func")
+            if handler_node is not None:
+                self.registrations.append(
+                    RegistrationSite(receiver, "startup", self.names.resolve(handler_node))
+                )
+
+    def _prefix(self, node: cst.BaseExpression | None) -> str | None:
+        return None if node is None else self._path_text(node)
+
+    def _error_body(self, node: cst.Call) -> None:
+        content = _argument(node, 0, "content")
+        if not isinstance(content, cst.Dict):
+            return
+        keys: list[str] = []
+        for element in content.elements:
+            if not isinstance(element, cst.DictElement) or not isinstance(
+                element.key, cst.SimpleString
+            ):
+                return  # ``**spread`` or computed keys: the shape is not known
+            key = element.key.evaluated_value
+            if not isinstance(key, str):
+                return
+            keys.append(key)
+        status_node = _argument(node, 1, "status_code")
+        status = self._status_code(status_node) if status_node is not None else 200
+        kind = "unknown" if status is None else ("error" if status >= 400 else "success")
+        function = self._function.qualname if self._function else None
+        self.error_bodies.append(
+            ErrorBodySite(function, kind, tuple(keys), self._location(node))
+        )
+
+    def visit_Raise(self, node: cst.Raise) -> None:
+        if node.exc is not None and not isinstance(node.exc, cst.Call):
+            if self.names.resolve(node.exc) in HTTP_EXCEPTIONS:
+                self.raises_http_exception = True
+
+    def _blocking(self, node: cst.Call, callee: str | None) -> None:
+        if id(node) in self._awaited:
+            return  # an awaited call is async whatever its name suggests
+        draft = self._function
+        assert draft is not None
+        name: str | None = None
+        if callee in self.blocking_functions:
+            name = callee
+        elif isinstance(node.func, cst.Attribute):
+            client = self._client_type(node.func.value)
+            if client is not None and blocking_method(client, node.func.attr.value):
+                name = f"{client}.{node.func.attr.value}"
+        if name is not None:
+            draft.blocking_calls.append(BlockingCall(name, self._location(node)))
+
+    def _client_type(self, receiver: cst.BaseExpression) -> str | None:
+        if isinstance(receiver, cst.Name):
+            draft = self._function
+            if draft is not None and receiver.value in draft.client_types:
+                return draft.client_types[receiver.value]
+            return self._module_clients.get(receiver.value)
+        if isinstance(receiver, cst.Call):
+            return BLOCKING_CLIENTS.get(self.names.resolve(receiver.func) or "")
+        return None
+
+    # -- assignments -------------------------------------------------------------------
+    def visit_Assign(self, node: cst.Assign) -> None:
+        for target in node.targets:
+            if isinstance(target.target, cst.Name):
+                self._bind(target.target.value, node.value)
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        if isinstance(node.target, cst.Name) and node.value is not None:
+            self._bind(node.target.value, node.value)
+
+    def visit_TypeAlias(self, node: cst.TypeAlias) -> None:
+        if self._function is None and not self._classes:
+            self._bind(node.name.value, node.value)
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        draft = self._function
+        strings = draft.strings if draft is not None else self._module_strings
+        if not isinstance(node.target, cst.Name) or node.target.value not in strings:
+            return
+        if not isinstance(node.operator, cst.AddAssign):
+            return
+        text, interpolated, nodes = strings[node.target.value]
+        added = self._string_value(node.value)
+        if added is None:
+            strings[node.target.value] = (text + "?", True, nodes)
+        else:
+            strings[node.target.value] = (text + added[0], interpolated or added[1], nodes + added[2])
+
+    def visit_WithItem(self, node: cst.WithItem) -> None:
+        draft = self._function
+        if (
+            draft is not None
+            and node.asname is not None
+            and isinstance(node.asname.name, cst.Name)
+            and isinstance(node.item, cst.Call)
+        ):
+            client = BLOCKING_CLIENTS.get(self.names.resolve(node.item.func) or "")
+            if client is not None:
+                draft.client_types[node.asname.name.value] = client
+
+    def _bind(self, name: str, value: cst.BaseExpression) -> None:
+        draft = self._function
+        at_module_level = draft is None and not self._classes
+        string = self._string_value(value)
+        if string is not None:
+            (draft.strings if draft is not None else self._module_strings)[name] = string
+        if at_module_level:
+            alias_dependencies = self._alias_dependencies(value)
+            if alias_dependencies:
+                self.aliases.append(AliasInfo(f"{self.module}.{name}", alias_dependencies))
+        if not isinstance(value, cst.Call):
+            return
+        callee = self.names.resolve(value.func)
+        if callee is None:
+            return
+        client = BLOCKING_CLIENTS.get(callee)
+        if client is not None:
+            if draft is not None:
+                draft.client_types[name] = client
+            elif at_module_level:
+                self._module_clients[name] = client
+        if self._classes and draft is None:
+            return
+        if not callee.rsplit(".", 1)[-1][:1].isupper():
+            return  # apps, routers and security schemes are class instances
+        qualname = f"{self.module}.{name}"
+        if draft is not None:
+            # ``app = FastAPI()`` inside ``create_app()``: bind it module-wide so the
+            # decorators and include_router calls in that function resolve to it.
+            known = self.names.module_names.get(name)
+            if known is not None and known != qualname:
+                return
+            self.names.local_scopes[-1][name] = qualname
+        self.objects.append(self._object_site(qualname, callee, value))
+
+    def _object_site(self, qualname: str, callee: str, call: cst.Call) -> ObjectSite:
+        refs: list[tuple[str, str]] = []
+        for keyword in ("lifespan",):
+            value = _keyword(call, keyword)
+            if value is not None and (target := self.names.resolve(value)) is not None:
+                refs.append((keyword, target))
+        for keyword in ("on_startup", "on_shutdown"):
+            value = _keyword(call, keyword)
+            if isinstance(value, (cst.List, cst.Tuple)):
+                for element in value.elements:
+                    target = self.names.resolve(element.value)
+                    if target is not None:
+                        refs.append((keyword, target))
+        handlers = _keyword(call, "exception_handlers")
+        if isinstance(handlers, cst.Dict):
+            for element in handlers.elements:
+                if isinstance(element, cst.DictElement):
+                    self.registrations.append(
+                        RegistrationSite(
+                            qualname,
+                            "exception_handler",
+                            self.names.resolve(element.value),
+                            self.names.resolve(element.key),
+                        )
+                    )
+        for keyword, target in refs:
+            self.registrations.append(RegistrationSite(qualname, "startup", target))
+        return ObjectSite(
+            qualname=qualname,
+            callee=callee,
+            location=self._location(call),
+            prefix=self._prefix(_keyword(call, "prefix")),
+            dependencies=self._dependency_list(_keyword(call, "dependencies")),
+            keyword_refs=tuple(refs),
+        )
+
+    def _alias_dependencies(self, value: cst.BaseExpression) -> tuple[DependencyRef, ...]:
+        if isinstance(value, cst.Subscript):
+            return tuple(self._annotation_dependencies(value))
+        if isinstance(value, cst.Call):
+            ref = self._dependency_call(value, None)
+            return (ref,) if ref is not None else ()
+        return ()
+
+    # -- SQL ---------------------------------------------------------------------------
+    def _string_value(
+        self, node: cst.BaseExpression
+    ) -> tuple[str, bool, list[cst.CSTNode]] | None:
+        """(static text, interpolated?, nodes) for an expression that builds a string."""
+        if isinstance(node, cst.SimpleString):
+            value = node.evaluated_value
+            return (value, False, [node]) if isinstance(value, str) else None
+        if isinstance(node, cst.ConcatenatedString):
+            left = self._string_value(node.left)
+            right = self._string_value(node.right)
+            if left is None or right is None:
+                return None
+            return left[0] + right[0], left[1] or right[1], [node]
+        if isinstance(node, cst.FormattedString):
+            text = []
+            interpolated = False
+            for part in node.parts:
+                if isinstance(part, cst.FormattedStringText):
+                    text.append(part.value)
+                else:
+                    text.append("?")
+                    interpolated = interpolated or not self._is_constant(part.expression)
+            return "".join(text), interpolated, [node]
+        if isinstance(node, cst.BinaryOperation):
+            left = self._string_value(node.left)
+            if isinstance(node.operator, cst.Modulo) and left is not None:
+                return left[0], left[1] or not self._is_constant(node.right), [node]
+            if isinstance(node.operator, cst.Add):
+                right = self._string_value(node.right)
+                if left is None and right is None:
+                    return None
+                parts = [left, right]
+                text = "".join(p[0] if p else "?" for p in parts)
+                interpolated = any(p is None or p[1] for p in parts)
+                return text, interpolated, [node]
+            return None
+        if (
+            isinstance(node, cst.Call)
+            and isinstance(node.func, cst.Attribute)
+            and node.func.attr.value == "format"
+        ):
+            base = self._string_value(node.func.value)
+            if base is None:
+                return None
+            constant = all(self._is_constant(arg.value) for arg in node.args)
+            return base[0], base[1] or not constant, [node]
+        if isinstance(node, cst.Name):
+            draft = self._function
+            if draft is not None and node.value in draft.strings:
+                return draft.strings[node.value]
+            return self._module_strings.get(node.value)
+        return None
+
+    def _is_constant(self, node: cst.BaseExpression) -> bool:
+        """A module-level string constant (``TABLE = "users"``), or a literal."""
+        if isinstance(node, (cst.SimpleString, cst.Integer, cst.Float)):
+            return True
+        if isinstance(node, cst.Name):
+            value = self._module_strings.get(node.value)
+            draft = self._function
+            shadowed = draft is not None and node.value in draft.strings
+            return value is not None and not value[1] and not shadowed
+        if isinstance(node, cst.Tuple):
+            return all(self._is_constant(element.value) for element in node.elements)
+        return False
+
+    def _sql_sink(self, node: cst.Call, sink: str) -> None:
+        argument = _argument(node, 0, "statement")
+        if argument is None:
+            return
+        if isinstance(argument, cst.Call) and (
+            self.names.resolve(argument.func) in SINK_FUNCTIONS
+        ):
+            return  # ``execute(text("..."))``: the inner sink reports
+        value = self._string_value(argument)
+        if value is None:
+            return
+        text, interpolated, nodes = value
+        for string_node in nodes:
+            self._sunk_strings.add(id(string_node))
+        if starts_with_statement(text):
+            kind = "interpolated" if interpolated else "literal"
+            self.sql.append(SqlSite(kind, sink.rsplit(".", 1)[-1], self._location(node)))
+
+    def visit_FormattedString(self, node: cst.FormattedString) -> None:
+        self._structural_candidate(node)
+
+    def leave_FormattedString(self, original_node: cst.FormattedString) -> None:
+        self._close_candidate(original_node)
+
+    def visit_BinaryOperation(self, node: cst.BinaryOperation) -> None:
+        if isinstance(node.operator, (cst.Modulo, cst.Add)):
+            self._structural_candidate(node)
+
+    def leave_BinaryOperation(self, original_node: cst.BinaryOperation) -> None:
+        self._close_candidate(original_node)
+
+    def _structural_candidate(self, node: cst.BaseExpression) -> None:
+        if self._open_candidates:
+            return
+        value = self._string_value(node)
+        if value is not None and value[1] and looks_like_sql(value[0]):
+            self._structural_candidates.append(node)
+            self._open_candidates.append(id(node))
+
+    def _close_candidate(self, node: cst.CSTNode) -> None:
+        if self._open_candidates and self._open_candidates[-1] == id(node):
+            self._open_candidates.pop()
+
+
+def _all_params(params: cst.Parameters) -> list[cst.Param]:
+    found = [*params.posonly_params, *params.params, *params.kwonly_params]
+    if isinstance(params.star_arg, cst.Param):
+        found.append(params.star_arg)
+    if params.star_kwarg is not None:
+        found.append(params.star_kwarg)
+    return found
+
+
+def _argument(call: cst.Call, position: int, keyword: str) -> cst.BaseExpression | None:
+    positional = 0
+    for arg in call.args:
+        if arg.keyword is not None:
+            if arg.keyword.value == keyword:
+                return arg.value
+        elif arg.star:
+            return None
+        else:
+            if positional == position:
+                return arg.value
+            positional += 1
+    return None
+
+
+def _keyword(call: cst.Call, keyword: str) -> cst.BaseExpression | None:
+    for arg in call.args:
+        if arg.keyword is not None and arg.keyword.value == keyword:
+            return arg.value
+    return None
+
+
+def _is_none(node: cst.BaseExpression) -> bool:
+    return isinstance(node, cst.Name) and node.value == "None"
+
+
+def _source_hint(node: cst.BaseExpression) -> str:
+    return dotted_name(node) or type(node).__name__
+
+
+def _string_list(node: cst.BaseExpression | None) -> tuple[str, ...]:
+    if not isinstance(node, (cst.List, cst.Tuple, cst.Set)):
+        return ()
+    found = []
+    for element in node.elements:
+        if isinstance(element.value, cst.SimpleString):
+            value = element.value.evaluated_value
+            if isinstance(value, str):
+                found.append(value.upper())
+    return tuple(found)

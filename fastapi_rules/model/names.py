@@ -1,0 +1,132 @@
+"""Qualified names from imports, without LibCST's QualifiedNameProvider.
+
+One table per module (top-level imports and definitions) plus a stack of
+function-local import tables is exact for the names rules ask about and costs a
+fraction of the provider (see ../shared/STYLE.md, "The engine").
+"""
+from __future__ import annotations
+
+import builtins
+
+import libcst as cst
+
+BUILTIN_NAMES = frozenset(dir(builtins))
+
+# Library objects are re-exported under several paths; rules compare the canonical one.
+CANONICAL = {
+    "fastapi.applications.FastAPI": "fastapi.FastAPI",
+    "fastapi.routing.APIRouter": "fastapi.APIRouter",
+    "fastapi.param_functions.Depends": "fastapi.Depends",
+    "fastapi.param_functions.Security": "fastapi.Security",
+    "fastapi.params.Depends": "fastapi.Depends",
+    "fastapi.params.Security": "fastapi.Security",
+    "fastapi.exceptions.HTTPException": "fastapi.HTTPException",
+    "starlette.exceptions.HTTPException": "starlette.HTTPException",
+    "fastapi.responses.JSONResponse": "starlette.responses.JSONResponse",
+    "fastapi.JSONResponse": "starlette.responses.JSONResponse",
+    "fastapi.responses.Response": "starlette.responses.Response",
+    "fastapi.Response": "starlette.responses.Response",
+    "fastapi.responses.HTMLResponse": "starlette.responses.HTMLResponse",
+    "fastapi.responses.PlainTextResponse": "starlette.responses.PlainTextResponse",
+    "fastapi.responses.RedirectResponse": "starlette.responses.RedirectResponse",
+    "fastapi.responses.StreamingResponse": "starlette.responses.StreamingResponse",
+    "fastapi.responses.FileResponse": "starlette.responses.FileResponse",
+    "fastapi.responses.ORJSONResponse": "fastapi.responses.ORJSONResponse",
+    "fastapi.responses.UJSONResponse": "fastapi.responses.UJSONResponse",
+    "typing_extensions.Annotated": "typing.Annotated",
+    "typing_extensions.Any": "typing.Any",
+    "typing.Dict": "builtins.dict",
+}
+
+
+def canonical(qualname: str) -> str:
+    if qualname.startswith("fastapi.security.") and qualname.count(".") > 2:
+        # fastapi.security.oauth2.OAuth2PasswordBearer -> fastapi.security.OAuth2PasswordBearer
+        return "fastapi.security." + qualname.rsplit(".", 1)[1]
+    return CANONICAL.get(qualname, qualname)
+
+
+def dotted_name(node: cst.BaseExpression) -> str | None:
+    """``a.b.c`` for a Name/Attribute chain, else None."""
+    parts: list[str] = []
+    while isinstance(node, cst.Attribute):
+        parts.append(node.attr.value)
+        node = node.value
+    if not isinstance(node, cst.Name):
+        return None
+    parts.append(node.value)
+    return ".".join(reversed(parts))
+
+
+def module_of_relative(module: str, is_package: bool, level: int, target: str | None) -> str:
+    """The absolute module for ``from <level dots><target> import``."""
+    package_parts = module.split(".") if is_package else module.split(".")[:-1]
+    if level > 1:
+        package_parts = package_parts[: len(package_parts) - (level - 1)]
+    base = ".".join(package_parts)
+    if target:
+        return f"{base}.{target}" if base else target
+    return base
+
+
+class ImportTable:
+    """Local name -> qualified name, for one module, with function-local scopes."""
+
+    def __init__(self, module: str, is_package: bool) -> None:
+        self.module = module
+        self.is_package = is_package
+        self.module_names: dict[str, str] = {}
+        self.local_scopes: list[dict[str, str]] = []
+
+    def add_import(self, node: cst.Import | cst.ImportFrom) -> None:
+        table = self.local_scopes[-1] if self.local_scopes else self.module_names
+        if isinstance(node, cst.Import):
+            for alias in node.names:
+                full = dotted_name(alias.name)
+                if full is None:
+                    continue
+                if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+                    table[alias.asname.name.value] = full
+                else:
+                    head = full.split(".", 1)[0]
+                    table[head] = head
+            return
+        target = dotted_name(node.module) if node.module is not None else None
+        level = len(node.relative)
+        source = (
+            module_of_relative(self.module, self.is_package, level, target) if level else target
+        )
+        if source is None or isinstance(node.names, cst.ImportStar):
+            return
+        for alias in node.names:
+            if not isinstance(alias.name, cst.Name):
+                continue
+            local = alias.name.value
+            if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+                local = alias.asname.name.value
+            table[local] = f"{source}.{alias.name.value}"
+
+    def define(self, name: str, qualname: str | None = None) -> None:
+        """A name bound by a module-level def, class or assignment."""
+        self.module_names.setdefault(name, qualname or f"{self.module}.{name}")
+
+    def resolve_name(self, name: str) -> str | None:
+        for scope in reversed(self.local_scopes):
+            if name in scope:
+                # "" marks a parameter or local that shadows any import or builtin
+                return canonical(scope[name]) if scope[name] else None
+        if name in self.module_names:
+            return canonical(self.module_names[name])
+        if name in BUILTIN_NAMES:
+            return f"builtins.{name}"
+        return None
+
+    def resolve(self, node: cst.BaseExpression) -> str | None:
+        dotted = dotted_name(node)
+        if dotted is None:
+            return None
+        head, _, rest = dotted.partition(".")
+        base = self.resolve_name(head)
+        if base is None:
+            return None
+        return canonical(f"{base}.{rest}") if rest else base

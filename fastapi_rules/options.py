@@ -1,0 +1,78 @@
+"""Typed options shared by rules; their fields are the config schema and the docs table."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+DEFAULT_AUTH_PATTERNS = (
+    "get_current_user",
+    "get_current_active_user",
+    "*current_user*",
+    "require_*",
+    "verify_*token*",
+    "*authenticate*",
+)
+DEFAULT_PUBLIC_PATHS = (
+    "*/login*",
+    "*/token*",
+    "*/signup*",
+    "*/register*",
+    "*/health*",
+    "*/password-recovery*",
+    "*/reset-password*",
+    "*/refresh*",
+    "*/captcha*",
+    "*/oauth*",
+    "*/callback*",
+    "/docs*",
+    "/openapi.json",
+    "/",
+)
+
+ERROR_PRESETS = {
+    # seeds 000 §5, 003, 004: {"detail", "error_code", ...}
+    "seeds": (("detail", "error_code"), ("timestamp", "path", "field_errors", "request_id")),
+    # FastAPI's own HTTPException body
+    "fastapi": (("detail",), ()),
+    # seed 001: {"error": {"code", "message", "details"}}
+    "envelope": (("error",), ()),
+}
+
+
+@dataclass(frozen=True)
+class AuthOptions:
+    """``[tool.fastapi-rules.auth]``"""
+
+    patterns: tuple[str, ...] = DEFAULT_AUTH_PATTERNS
+    """Glob patterns over a dependency's name that make it an auth dependency."""
+    public_paths: tuple[str, ...] = DEFAULT_PUBLIC_PATHS
+    """Glob patterns over a route's full path that need no authentication."""
+    global_: bool = False
+    """Authentication happens for every route (in middleware): FAR201/FAR202 stay silent."""
+
+
+@dataclass(frozen=True)
+class ErrorOptions:
+    """``[tool.fastapi-rules.errors]``"""
+
+    preset: str = "seeds"
+    """``seeds`` (detail + error_code), ``fastapi`` (detail only) or ``envelope`` (error)."""
+    required: tuple[str, ...] | None = None
+    """Top-level keys every error body must have (overrides the preset)."""
+    allowed: tuple[str, ...] | None = None
+    """Further top-level keys an error body may have (overrides the preset)."""
+
+    @property
+    def required_keys(self) -> tuple[str, ...]:
+        return self.required if self.required is not None else ERROR_PRESETS[self.preset][0]
+
+    @property
+    def allowed_keys(self) -> tuple[str, ...]:
+        return self.allowed if self.allowed is not None else ERROR_PRESETS[self.preset][1]
+
+
+@dataclass(frozen=True)
+class BlockingOptions:
+    """``[tool.fastapi-rules.blocking]``"""
+
+    extra: tuple[str, ...] = ()
+    """More qualified names of blocking calls, e.g. ``mylib.client.fetch``."""

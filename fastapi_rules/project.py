@@ -1,0 +1,330 @@
+"""The cross-module index: module summaries merged into apps, routers, mounts and
+dependency closures (RULES-SPEC §FAR2xx)."""
+from __future__ import annotations
+
+import fnmatch
+from functools import cached_property
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from fastapi_rules.model import (
+    DependencyRef,
+    FunctionInfo,
+    ModuleSummary,
+    ObjectSite,
+    RouteSite,
+)
+from fastapi_rules.model.builder import HTTP_EXCEPTIONS
+from fastapi_rules.options import AuthOptions
+
+# fastapi.security schemes; OAuth2PasswordRequestForm, HTTPBasicCredentials,
+# HTTPAuthorizationCredentials and SecurityScopes are request models, not schemes.
+SECURITY_SCHEMES = frozenset(
+    f"fastapi.security.{name}"
+    for name in (
+        "OAuth2",
+        "OAuth2PasswordBearer",
+        "OAuth2AuthorizationCodeBearer",
+        "HTTPBearer",
+        "HTTPBasic",
+        "HTTPDigest",
+        "APIKeyHeader",
+        "APIKeyCookie",
+        "APIKeyQuery",
+        "OpenIdConnect",
+    )
+)
+APP_CLASSES = frozenset({"fastapi.FastAPI"})
+ROUTER_CLASSES = frozenset({"fastapi.APIRouter"})
+_MAX_DEPTH = 12
+
+
+@dataclass(frozen=True)
+class Mount:
+    """Where a router is served: the prefix before its own, and inherited dependencies."""
+
+    prefix: str
+    dependencies: tuple[DependencyRef, ...]
+    app: str | None
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """One route as served on one mount."""
+
+    route: RouteSite
+    summary: ModuleSummary
+    handler: FunctionInfo | None
+    full_path: str
+    dependencies: tuple[DependencyRef, ...]
+    app: str | None
+
+
+class ProjectIndex:
+    def __init__(self, summaries: Iterable[ModuleSummary], auth: AuthOptions) -> None:
+        self.summaries = tuple(summaries)
+        self.auth = auth
+        self.modules: dict[str, ModuleSummary] = {}
+        self.functions: dict[str, FunctionInfo] = {}
+        self.function_modules: dict[str, ModuleSummary] = {}
+        self.classes = {}
+        self.objects: dict[str, ObjectSite] = {}
+        self.object_modules: dict[str, ModuleSummary] = {}
+        self.aliases: dict[str, tuple[DependencyRef, ...]] = {}
+        for summary in self.summaries:
+            self.modules.setdefault(summary.module, summary)
+            for function in summary.functions:
+                self.functions.setdefault(function.qualname, function)
+                self.function_modules.setdefault(function.qualname, summary)
+            for cls in summary.classes:
+                self.classes.setdefault(cls.qualname, cls)
+            for site in summary.objects:
+                self.objects.setdefault(site.qualname, site)
+                self.object_modules.setdefault(site.qualname, summary)
+            for alias in summary.aliases:
+                self.aliases.setdefault(alias.qualname, alias.dependencies)
+        self._auth_cache: dict[tuple[str, str | None, bool], str | None] = {}
+        self.routers = {
+            name: site for name, site in self.objects.items() if self._router_kind(site.callee)
+        }
+        self.endpoints: tuple[Endpoint, ...] = tuple(self._endpoints())
+
+    # -- names -------------------------------------------------------------------
+    def resolve(self, qualname: str | None, depth: int = 0) -> str | None:
+        """Follow re-exports (``from .deps import get_user`` in a package) to the definition."""
+        if qualname is None or depth > _MAX_DEPTH:
+            return qualname
+        if (
+            qualname in self.functions
+            or qualname in self.classes
+            or qualname in self.objects
+            or qualname in self.aliases
+        ):
+            return qualname
+        module, _, name = qualname.rpartition(".")
+        summary = self.modules.get(module)
+        if summary is not None and name in summary.imports:
+            target = summary.imports[name]
+            if target != qualname:
+                return self.resolve(target, depth + 1)
+        return qualname
+
+    def is_subclass(self, qualname: str | None, bases: frozenset[str], depth: int = 0) -> bool:
+        qualname = self.resolve(qualname)
+        if qualname is None or depth > _MAX_DEPTH:
+            return False
+        if qualname in bases:
+            return True
+        cls = self.classes.get(qualname)
+        return cls is not None and any(self.is_subclass(b, bases, depth + 1) for b in cls.bases)
+
+    def _router_kind(self, callee: str) -> str | None:
+        if self.is_subclass(callee, APP_CLASSES):
+            return "app"
+        if self.is_subclass(callee, ROUTER_CLASSES):
+            return "router"
+        return None
+
+    def is_app(self, qualname: str) -> bool:
+        site = self.routers.get(qualname)
+        return site is not None and self._router_kind(site.callee) == "app"
+
+    # -- mounts ----------------------------------------------------------------------
+    def _mounts(self) -> dict[str, list[Mount]]:
+        children: dict[str, list] = {}
+        for summary in self.summaries:
+            for include in summary.includes:
+                parent = self.resolve(include.parent)
+                child = self.resolve(include.child)
+                if parent in self.routers and child in self.routers:
+                    children.setdefault(parent, []).append((child, include))
+        mounts: dict[str, list[Mount]] = {}
+
+        def visit(router: str, mount: Mount, path: tuple[str, ...]) -> None:
+            mounts.setdefault(router, []).append(mount)
+            site = self.routers[router]
+            inner_prefix = mount.prefix + (site.prefix or "")
+            inner_deps = mount.dependencies + site.dependencies
+            for child, include in children.get(router, ()):
+                if child in path or len(path) > _MAX_DEPTH:
+                    continue
+                visit(
+                    child,
+                    Mount(
+                        inner_prefix + (include.prefix or ""),
+                        inner_deps + include.dependencies,
+                        mount.app,
+                    ),
+                    path + (child,),
+                )
+
+        apps = [name for name in self.routers if self.is_app(name)]
+        for app in sorted(apps):
+            visit(app, Mount("", (), app), (app,))
+        # Routers never included from an app are analysed as served at their own prefix.
+        included = {child for edges in children.values() for child, _ in edges}
+        for router in sorted(self.routers):
+            if router not in mounts and router not in included:
+                visit(router, Mount("", (), None), (router,))
+        for router in sorted(self.routers):
+            if router not in mounts:
+                visit(router, Mount("", (), None), (router,))
+        return mounts
+
+    def _endpoints(self) -> Iterator[Endpoint]:
+        mounts = self._mounts()
+        for summary in self.summaries:
+            for route in summary.routes:
+                receiver = self.resolve(route.receiver)
+                if receiver not in self.routers:
+                    continue  # not FastAPI: a Flask app, a test client, an unknown object
+                site = self.routers[receiver]
+                handler_name = self.resolve(route.handler)
+                handler = self.functions.get(handler_name) if handler_name else None
+                for mount in mounts.get(receiver, ()):
+                    yield Endpoint(
+                        route=route,
+                        summary=summary,
+                        handler=handler,
+                        full_path=mount.prefix + (site.prefix or "") + route.path,
+                        dependencies=mount.dependencies
+                        + site.dependencies
+                        + route.dependencies
+                        + (handler.dependencies if handler else ()),
+                        app=mount.app,
+                    )
+
+    # -- auth ------------------------------------------------------------------------
+    def is_public(self, full_path: str) -> bool:
+        return any(fnmatch.fnmatchcase(full_path, pattern) for pattern in self.auth.public_paths)
+
+    def auth_reason(self, dependencies: Iterable[DependencyRef]) -> str | None:
+        """Why this dependency set authenticates, or None when it does not."""
+        for ref in dependencies:
+            reason = self._dependency_auth(ref, 0)
+            if reason is not None:
+                return reason
+        return None
+
+    def _dependency_auth(self, ref: DependencyRef, depth: int) -> str | None:
+        key = (ref.kind, ref.target, ref.called)
+        if key in self._auth_cache:
+            return self._auth_cache[key]
+        self._auth_cache[key] = None  # cycle guard
+        reason = self._compute_auth(ref, depth)
+        self._auth_cache[key] = reason
+        return reason
+
+    def _compute_auth(self, ref: DependencyRef, depth: int) -> str | None:
+        if ref.target is None or depth > _MAX_DEPTH:
+            return "Security(...)" if ref.kind == "security" else None
+        short = ref.target.rsplit(".", 1)[-1]
+        if ref.kind == "security":
+            return f"Security({short})"
+        target = self.resolve(ref.target) or ref.target
+        for name in {short, target.rsplit(".", 1)[-1]}:
+            if any(fnmatch.fnmatchcase(name.lower(), p.lower()) for p in self.auth.patterns):
+                return f"{name} (auth name pattern)"
+        if self.is_subclass(target, SECURITY_SCHEMES):
+            return f"{target.rsplit('.', 1)[-1]} (security scheme)"
+        site = self.objects.get(target)
+        if site is not None and self.is_subclass(site.callee, SECURITY_SCHEMES):
+            return f"{short} (security scheme {site.callee.rsplit('.', 1)[-1]})"
+        nested: list[DependencyRef] = list(self.aliases.get(target, ()))
+        function = self.functions.get(target)
+        if function is not None:
+            nested.extend(function.dependencies)
+            if ref.called:  # a factory: the dependency is the function it returns
+                for inner in function.returns_nested:
+                    if inner in self.functions:
+                        nested.extend(self.functions[inner].dependencies)
+        cls = self.classes.get(target)
+        if cls is not None:
+            nested.extend(cls.dependencies)
+        for inner_ref in nested:
+            reason = self._dependency_auth(inner_ref, depth + 1)
+            if reason is not None:
+                return reason if short in reason else f"{short} → {reason}"
+        return None
+
+    # -- entry points (RULES-SPEC §FAR4xx) -------------------------------------------------
+    @cached_property
+    def dependency_functions(self) -> frozenset[str]:
+        """Every project function FastAPI calls as a dependency, anywhere."""
+        refs: list[DependencyRef] = []
+        for summary in self.summaries:
+            for function in summary.functions:
+                refs.extend(function.dependencies)
+            for cls in summary.classes:
+                refs.extend(cls.dependencies)
+            for alias in summary.aliases:
+                refs.extend(alias.dependencies)
+            for site in summary.objects:
+                refs.extend(site.dependencies)
+            for route in summary.routes:
+                refs.extend(route.dependencies)
+            for include in summary.includes:
+                refs.extend(include.dependencies)
+        found: set[str] = set()
+        for ref in refs:
+            target = self.resolve(ref.target)
+            if target is None:
+                continue
+            if target in self.functions:
+                found.add(target)
+                if ref.called:
+                    found.update(self.functions[target].returns_nested)
+            if target in self.classes:
+                found.add(f"{target}.__call__")
+        return frozenset(found)
+
+    @cached_property
+    def entry_points(self) -> frozenset[str]:
+        found = set(self.dependency_functions)
+        for endpoint in self.endpoints:
+            if endpoint.handler is not None:
+                found.add(endpoint.handler.qualname)
+        for summary in self.summaries:
+            for registration in summary.registrations:
+                target = self.resolve(registration.target)
+                if target is None:
+                    continue
+                found.add(target)
+                found.update((f"{target}.dispatch", f"{target}.__call__"))
+        return frozenset(found)
+
+    # -- errors --------------------------------------------------------------------------
+    @cached_property
+    def exception_handler_functions(self) -> frozenset[str]:
+        return frozenset({
+            target
+            for summary in self.summaries
+            for registration in summary.registrations
+            if registration.kind == "exception_handler"
+            and (target := self.resolve(registration.target)) is not None
+        })
+
+    def handles_http_exception(self, app: str) -> bool:
+        for summary in self.summaries:
+            for registration in summary.registrations:
+                if (
+                    registration.kind == "exception_handler"
+                    and self.resolve(registration.receiver) == app
+                    and self.resolve(registration.exception) in HTTP_EXCEPTIONS
+                ):
+                    return True
+        return False
+
+    def app_modules(self, app: str) -> set[str]:
+        """Modules whose code runs in this app: its own, its routes', their dependencies'."""
+        modules = {self.object_modules[app].module}
+        for endpoint in self.endpoints:
+            if endpoint.app != app:
+                continue
+            modules.add(endpoint.summary.module)
+            for ref in endpoint.dependencies:
+                target = self.resolve(ref.target)
+                if target in self.function_modules:
+                    modules.add(self.function_modules[target].module)
+        return modules
+

@@ -1,0 +1,41 @@
+"""The rule base class: metadata next to logic; the docstring is the documentation."""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import ClassVar
+
+from fastapi_rules.finding import Finding
+from fastapi_rules.model import Location, ModuleSummary
+from fastapi_rules.project import ProjectIndex
+
+
+@dataclass(frozen=True)
+class NoOptions:
+    """This rule has no options."""
+
+
+class Rule:
+    code: ClassVar[str]
+    name: ClassVar[str]  # kebab-case, naming the anti-pattern
+    message: ClassVar[str]  # a ``str.format`` template, one sentence
+    seed: ClassVar[str]  # where the seeds ask for it, e.g. "000 §3; 002 §3"
+    default_enabled: ClassVar[bool] = True
+    options_section: ClassVar[str | None] = None  # config table holding the options
+    Options: ClassVar[type] = NoOptions
+
+    def __init__(self, options: object | None = None) -> None:
+        self.options = options if options is not None else self.Options()
+
+    def check(self, summary: ModuleSummary, project: ProjectIndex) -> Iterable[Finding]:
+        """The findings of this rule in one module, with the whole project for context."""
+        raise NotImplementedError
+
+    def finding(self, summary: ModuleSummary, location: Location, **fields: str) -> Finding:
+        return Finding(
+            summary.path, location.line, location.column, self.code, self.message.format(**fields)
+        )
+
+    @classmethod
+    def summary_line(cls) -> str:
+        return (cls.__doc__ or "").strip().splitlines()[0]
