@@ -1,7 +1,7 @@
 """Typed options shared by rules; their fields are the config schema and the docs table."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 DEFAULT_AUTH_PATTERNS = (
     "get_current_user",
@@ -42,24 +42,30 @@ ERROR_PRESETS = {
 class AuthOptions:
     """``[tool.fastapi-rules.auth]``"""
 
-    patterns: tuple[str, ...] = DEFAULT_AUTH_PATTERNS
-    """Glob patterns over a dependency's name that make it an auth dependency."""
-    public_paths: tuple[str, ...] = DEFAULT_PUBLIC_PATHS
-    """Glob patterns over a route's full path that need no authentication."""
-    global_: bool = False
-    """Authentication happens for every route (in middleware): FAR201/FAR202 stay silent."""
+    patterns: tuple[str, ...] = field(
+        default=DEFAULT_AUTH_PATTERNS, metadata={"help": "Glob patterns over a dependency's name that make it an auth dependency."}
+    )
+    public_paths: tuple[str, ...] = field(
+        default=DEFAULT_PUBLIC_PATHS, metadata={"help": "Glob patterns over a route's full path that need no authentication."}
+    )
+    global_: bool = field(
+        default=False, metadata={"help": 'Authentication happens for every route (in middleware): FAR201/FAR202 stay silent.'}
+    )
 
 
 @dataclass(frozen=True)
 class ErrorOptions:
     """``[tool.fastapi-rules.errors]``"""
 
-    preset: str = "seeds"
-    """``seeds`` (detail + error_code), ``fastapi`` (detail only) or ``envelope`` (error)."""
-    required: tuple[str, ...] | None = None
-    """Top-level keys every error body must have (overrides the preset)."""
-    allowed: tuple[str, ...] | None = None
-    """Further top-level keys an error body may have (overrides the preset)."""
+    preset: str = field(
+        default="seeds", metadata={"help": '``seeds`` (detail + error_code), ``fastapi`` (detail only) or ``envelope`` (error).'}
+    )
+    required: tuple[str, ...] | None = field(
+        default=None, metadata={"help": 'Top-level keys every error body must have (overrides the preset).'}
+    )
+    allowed: tuple[str, ...] | None = field(
+        default=None, metadata={"help": 'Further top-level keys an error body may have (overrides the preset).'}
+    )
 
     @property
     def required_keys(self) -> tuple[str, ...]:
@@ -74,5 +80,6 @@ class ErrorOptions:
 class BlockingOptions:
     """``[tool.fastapi-rules.blocking]``"""
 
-    extra: tuple[str, ...] = ()
-    """More qualified names of blocking calls, e.g. ``mylib.client.fetch``."""
+    extra: tuple[str, ...] = field(
+        default=(), metadata={"help": 'More qualified names of blocking calls, e.g. ``mylib.client.fetch``.'}
+    )

@@ -1,0 +1,134 @@
+"""The installed command, run as a subprocess, as users run it."""
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES, REPOSITORY
+from fastapi_rules.rules import ALL_RULES
+
+SAMPLE_APP = FIXTURES / "sample_app"
+
+
+def run(*args: str, cwd: Path = REPOSITORY) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "fastapi_rules", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_sample_app_reports_every_headline_rule() -> None:
+    result = run("scan", "fixtures/sample_app")
+    assert result.returncode == 1, result.stderr
+    codes = {line.split(": ")[1].split()[0] for line in result.stdout.splitlines()}
+    assert {"FAR101", "FAR201", "FAR202", "FAR301", "FAR302", "FAR401", "FAR501"} <= codes
+    for line in result.stdout.splitlines():
+        path, line_number, column, _ = line.split(":", 3)
+        assert path.startswith("fixtures/sample_app/") and int(line_number) and int(column)
+    assert "Traceback" not in result.stderr
+    assert "findings in" in result.stderr
+
+
+def test_clean_tree_exits_zero() -> None:
+    result = run("scan", "fixtures/FAR101/good_example.py")
+    assert (result.returncode, result.stdout) == (0, "")
+
+
+def test_select_and_ignore() -> None:
+    only_auth = run("scan", "--select", "FAR2", "fixtures/sample_app")
+    codes = {line.split(": ")[1][:6] for line in only_auth.stdout.splitlines()}
+    assert codes and codes <= {"FAR201", "FAR202"}
+    without_auth = run("scan", "--ignore", "FAR2", "fixtures/sample_app")
+    codes = {line.split(": ")[1][:6] for line in without_auth.stdout.splitlines()}
+    assert codes and not codes & {"FAR201", "FAR202"}
+
+
+def test_unknown_select_code_is_a_usage_error() -> None:
+    result = run("scan", "--select", "FAR999", "fixtures/sample_app")
+    assert result.returncode == 2
+    assert "FAR999" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_missing_path_is_reported_and_the_rest_scanned() -> None:
+    result = run("scan", "no/such/dir", "fixtures/FAR301/bad_example.py")
+    assert result.returncode == 2
+    assert "no/such/dir: no such file or directory" in result.stderr
+    assert "FAR301" in result.stdout
+
+
+def test_directory_without_python_files(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("hello")
+    result = run("scan", str(tmp_path))
+    assert result.returncode == 0
+    assert "no Python files found" in result.stderr
+
+
+def test_noqa(tmp_path: Path) -> None:
+    source = (FIXTURES / "FAR301" / "bad_example.py").read_text()
+    target = tmp_path / "module.py"
+    target.write_text(source)
+    flagged = run("scan", str(target))
+    assert flagged.returncode == 1
+    line = int(flagged.stdout.split(":")[1])
+    lines = source.splitlines()
+    for suffix in ("  # noqa", "  # noqa: FAR301", "  # noqa:FAR3"):
+        patched = list(lines)
+        patched[line - 1] = patched[line - 1].split("  # expect")[0] + suffix
+        target.write_text("\n".join(patched) + "\n")
+        assert run("scan", str(target)).returncode == 0, suffix
+    patched = list(lines)
+    patched[line - 1] = patched[line - 1].split("  # expect")[0] + "  # noqa: FAR201"
+    target.write_text("\n".join(patched) + "\n")
+    assert run("scan", str(target)).returncode == 1
+
+
+def test_rules_lists_every_code() -> None:
+    result = run("rules")
+    assert result.returncode == 0
+    listed = [line.split()[0] for line in result.stdout.splitlines()]
+    assert listed == [rule.code for rule in ALL_RULES]
+
+
+def test_help_explains_exit_status() -> None:
+    result = run("--help")
+    assert result.returncode == 0 and "Exit status" in result.stdout
+    assert "noqa" in run("scan", "--help").stdout
+
+
+INVALID_CONFIGS = [
+    ("pyproject.toml", "[tool.fastapi-rules]\nslect = ['FAR2']\n", "unknown key `slect`"),
+    ("pyproject.toml", "[tool.fastapi-rules]\nselect = 'FAR2'\n", "`select`: expected a list of strings"),
+    ("pyproject.toml", "[tool.fastapi-rules]\nselect = ['FAR9']\n", "unknown rule code 'FAR9'"),
+    ("pyproject.toml", "[tool.fastapi-rules.auth]\nglobal = 'yes'\n", "`auth.global`: expected true or false"),
+    ("pyproject.toml", "[tool.fastapi-rules.auth]\npatern = []\n", "unknown key `auth.patern`"),
+    ("pyproject.toml", "[tool.fastapi-rules.errors]\npreset = 'rfc7807'\n", "`errors.preset`: expected one of"),
+    ("pyproject.toml", "[tool.fastapi-rules\nselect = [\n", "invalid TOML"),
+    (".fastapi-rules.yaml", "select: [FAR2\n", "invalid YAML"),
+    (".fastapi-rules.yaml", "- FAR2\n", "expected a table of settings"),
+    (".fastapi-rules.yaml", "blocking:\n  extra: mylib.fetch\n", "`blocking.extra`: expected a list of strings"),
+]
+
+
+@pytest.mark.parametrize("name,content,message", INVALID_CONFIGS)
+def test_invalid_config_exits_2_naming_file_and_key(
+    tmp_path: Path, name: str, content: str, message: str
+) -> None:
+    (tmp_path / name).write_text(content)
+    (tmp_path / "app.py").write_text("x = 1\n")
+    result = run("scan", str(tmp_path))
+    assert result.returncode == 2, result.stdout
+    assert name in result.stderr and message in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_config_options_change_results(tmp_path: Path) -> None:
+    (tmp_path / "app.py").write_text((FIXTURES / "FAR201" / "bad_example.py").read_text())
+    assert run("scan", "--select", "FAR201", str(tmp_path)).returncode == 1
+    (tmp_path / ".fastapi-rules.yaml").write_text("auth:\n  global: true\n")
+    assert run("scan", "--select", "FAR201", str(tmp_path)).returncode == 0

@@ -1,0 +1,51 @@
+"""Engine behaviour: rule isolation, determinism, module names, bad input."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import FIXTURES
+from fastapi_rules.config import Config
+from fastapi_rules.engine import lint, module_name
+
+
+def test_failing_rule_is_isolated(monkeypatch) -> None:
+    from fastapi_rules.rules.far301_interpolated_sql import InterpolatedSql
+
+    def explode(self, summary, project):
+        raise ZeroDivisionError("boom")
+
+    monkeypatch.setattr(InterpolatedSql, "check", explode)
+    result = lint([FIXTURES / "sample_app"], Config())
+    internal = [f for f in result.findings if f.code == "FAR000"]
+    assert internal and all("FAR301" in f.message and "ZeroDivisionError" in f.message for f in internal)
+    codes = {f.code for f in result.findings}
+    assert {"FAR201", "FAR401", "FAR302"} <= codes and "FAR301" not in codes
+
+
+def test_output_is_deterministic() -> None:
+    first = lint([FIXTURES], Config()).findings
+    assert first == lint([FIXTURES], Config()).findings
+    assert first == sorted(first)
+
+
+def test_module_names(tmp_path: Path) -> None:
+    package = tmp_path / "src" / "app" / "api"
+    package.mkdir(parents=True)
+    (tmp_path / "src" / "app" / "__init__.py").write_text("")
+    (package / "__init__.py").write_text("")
+    (package / "routes.py").write_text("")
+    assert module_name(package / "routes.py", ()) == ("app.api.routes", False)
+    assert module_name(package / "__init__.py", ()) == ("app.api", True)
+    loose = tmp_path / "script.py"
+    loose.write_text("")
+    assert module_name(loose, ()) == ("script", False)
+    assert module_name(package / "routes.py", ((tmp_path / "src").resolve(),)) == (
+        "app.api.routes", False)
+
+
+def test_unreadable_and_empty_inputs(tmp_path: Path) -> None:
+    (tmp_path / "empty.py").write_text("")
+    (tmp_path / "bom.py").write_bytes(b"\xef\xbb\xbfx = 1\n")
+    result = lint([tmp_path], Config())
+    assert result.findings == [] and result.files == 2
+
