@@ -50,13 +50,16 @@ class LintResult:
 
 
 # -- discovery ---------------------------------------------------------------------------
-def discover(paths: Iterable[Path], exclude: tuple[str, ...]) -> tuple[list[Path], list[str]]:
-    """Python files under ``paths`` (explicit files always count), sorted; and missing paths."""
-    found: set[Path] = set()
+def discover(
+    paths: Iterable[Path], exclude: tuple[str, ...]
+) -> tuple[list[tuple[Path, Path]], list[str]]:
+    """(file, the scanned root it was found under) for Python files under ``paths``
+    (explicit files always count), sorted; and the paths that do not exist."""
+    found: dict[Path, Path] = {}
     missing: list[str] = []
     for path in paths:
         if path.is_file():
-            found.add(path)
+            found.setdefault(path, path)
         elif path.is_dir():
             for directory, subdirectories, files in os.walk(path):
                 subdirectories[:] = sorted(
@@ -68,10 +71,10 @@ def discover(paths: Iterable[Path], exclude: tuple[str, ...]) -> tuple[list[Path
                 for name in files:
                     candidate = Path(directory) / name
                     if name.endswith(".py") and not _excluded(candidate, exclude):
-                        found.add(candidate)
+                        found.setdefault(candidate, path)
         else:
             missing.append(str(path))
-    return sorted(found), missing
+    return sorted(found.items()), missing
 
 
 def _excluded(path: Path, exclude: tuple[str, ...]) -> bool:
@@ -85,18 +88,29 @@ def _excluded(path: Path, exclude: tuple[str, ...]) -> bool:
     )
 
 
-def module_name(path: Path, src_roots: tuple[Path, ...]) -> tuple[str, bool]:
-    """The dotted module name Python would import ``path`` as, and whether it is a package."""
+def module_name(
+    path: Path, src_roots: tuple[Path, ...], scanned_root: Path | None = None
+) -> tuple[str, bool]:
+    """The dotted module name Python would import ``path`` as, and whether it is a package.
+
+    Directories below the scanned root count as packages even without ``__init__.py``
+    (PEP 420 namespace packages are common in wheels); the scanned root and the
+    directories above it count only with an ``__init__.py``.
+    """
     absolute = path.resolve()
     is_package = absolute.name == "__init__.py"
-    for root in sorted(src_roots, key=lambda p: len(p.parts), reverse=True):
-        if root in absolute.parents:
-            parts = list(absolute.relative_to(root).with_suffix("").parts)
+    root = scanned_root.resolve() if scanned_root is not None else None
+    for src in sorted(src_roots, key=lambda p: len(p.parts), reverse=True):
+        if src in absolute.parents:
+            parts = list(absolute.relative_to(src).with_suffix("").parts)
             break
     else:
         parts = [absolute.stem]
         directory = absolute.parent
-        while (directory / "__init__.py").is_file() and directory.parent != directory:
+        while directory.parent != directory and (
+            (root is not None and root in directory.parents)
+            or (directory / "__init__.py").is_file()
+        ):
             parts.insert(0, directory.name)
             directory = directory.parent
     if is_package:
@@ -148,7 +162,9 @@ def _syntax_error_position(text: str, error: cst.ParserSyntaxError) -> tuple[int
     return max(error.raw_line, 1), error.raw_column + 1
 
 
-def analyse_file(path: Path, shown: str, config: Config) -> FileResult:
+def analyse_file(
+    path: Path, shown: str, config: Config, scanned_root: Path | None = None
+) -> FileResult:
     try:
         data = path.read_bytes()
     except OSError as error:
@@ -168,7 +184,7 @@ def analyse_file(path: Path, shown: str, config: Config) -> FileResult:
         )
     except (RecursionError, MemoryError) as error:
         return FileResult(None, [Finding(shown, 1, 1, UNPARSEABLE, f"cannot parse file: {type(error).__name__}")], noqa)
-    name, is_package = module_name(path, config.src)
+    name, is_package = module_name(path, config.src, scanned_root)
     wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
     builder = ModuleModelBuilder(wrapper, shown, name, is_package, frozenset(config.blocking.extra))
     try:
@@ -219,7 +235,7 @@ def lint(paths: Iterable[Path], config: Config, apply_noqa: bool = True) -> Lint
     files, missing = discover(paths, config.exclude)
     rule_classes = selected_rules(config)
     codes = {rule.code for rule in rule_classes}
-    results = [analyse_file(path, display_path(path), config) for path in files]
+    results = [analyse_file(path, display_path(path), config, root) for path, root in files]
     project = ProjectIndex((r.summary for r in results if r.summary), config.auth)
     rules = [rule for rule in instantiate(rule_classes, config) if rule.code not in (INTERNAL_ERROR, UNPARSEABLE)]
     findings: list[Finding] = []

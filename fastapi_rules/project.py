@@ -84,8 +84,20 @@ class ProjectIndex:
             for alias in summary.aliases:
                 self.aliases.setdefault(alias.qualname, alias.dependencies)
         self._auth_cache: dict[tuple[str, str | None, bool], str | None] = {}
+        # ``include_router`` is FastAPI's own verb: both its ends are routers even when
+        # their class comes from a library we do not scan (cadwyn's VersionedAPIRouter).
+        self._included_ends: set[str] = set()
+        for summary in self.summaries:
+            for include in summary.includes:
+                for end in (include.parent, include.child):
+                    resolved = self.resolve(end)
+                    if resolved is not None:
+                        self._included_ends.add(resolved)
         self.routers = {
-            name: site for name, site in self.objects.items() if self._router_kind(site.callee)
+            name: site
+            for name, site in self.objects.items()
+            if self._router_kind(site.callee)
+            or (name in self._included_ends and site.callee.rsplit(".", 1)[0] not in self.modules)
         }
         self.endpoints: tuple[Endpoint, ...] = tuple(self._endpoints())
 
