@@ -1,0 +1,116 @@
+"""The FastAPI model and the project index, on small sources."""
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+from fastapi_rules.config import Config
+from fastapi_rules.engine import analyse_file
+from fastapi_rules.options import AuthOptions
+from fastapi_rules.project import ProjectIndex
+
+
+def project(tmp_path: Path, files: dict[str, str]) -> ProjectIndex:
+    summaries = []
+    for name, source in files.items():
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(source))
+    for name in files:
+        summary = analyse_file(tmp_path / name, name, Config(), tmp_path).summary
+        assert summary is not None
+        summaries.append(summary)
+    return ProjectIndex(summaries, AuthOptions())
+
+
+def test_receivers_resolve_through_import_aliases(tmp_path: Path) -> None:
+    index = project(tmp_path, {"main.py": """
+        import fastapi as f
+        from fastapi import APIRouter as R
+
+        app = f.FastAPI()
+        router = R(prefix="/r")
+
+        @app.get("/a")
+        def a() -> int: ...
+
+        @router.api_route("/b", methods=["post", "PUT"])
+        def b() -> int: ...
+
+        def c() -> int: ...
+
+        router.add_api_route("/c", c, methods=["DELETE"])
+    """})
+    found = sorted((e.full_path, e.route.methods) for e in index.endpoints)
+    assert found == [("/a", ("GET",)), ("/r/b", ("POST", "PUT")), ("/r/c", ("DELETE",))]
+
+
+def test_flask_app_and_test_client_are_not_routes(tmp_path: Path) -> None:
+    index = project(tmp_path, {"main.py": """
+        from flask import Flask
+        from fastapi.testclient import TestClient
+
+        app = Flask(__name__)
+        client = TestClient(app)
+
+        @app.get("/x")
+        def x(): ...
+
+        def test_x():
+            client.get("/x")
+    """})
+    assert index.endpoints == ()
+
+
+def test_auth_closure_across_modules(tmp_path: Path) -> None:
+    index = project(tmp_path, {
+        "pkg/__init__.py": "",
+        "pkg/deps.py": """
+            from typing import Annotated
+            from fastapi import Depends
+            from fastapi.security import OAuth2PasswordBearer
+
+            scheme = OAuth2PasswordBearer(tokenUrl="token")
+
+            def load_user(token: Annotated[str, Depends(scheme)]): ...
+
+            Me = Annotated[dict, Depends(load_user)]
+        """,
+        "pkg/items.py": """
+            from fastapi import APIRouter
+            from pkg.deps import Me
+
+            router = APIRouter()
+
+            @router.get("/mine")
+            def mine(user: Me) -> list[int]: ...
+
+            @router.get("/open")
+            def open_items() -> list[int]: ...
+        """,
+        "pkg/main.py": """
+            from fastapi import FastAPI
+            from pkg import items
+
+            app = FastAPI()
+            app.include_router(items.router, prefix="/items")
+        """,
+    })
+    verdicts = {e.full_path: index.auth_reason(e.dependencies) for e in index.endpoints}
+    assert verdicts["/items/open"] is None
+    assert verdicts["/items/mine"] is not None and "scheme" in verdicts["/items/mine"]
+
+
+def test_request_models_from_fastapi_security_are_not_auth(tmp_path: Path) -> None:
+    index = project(tmp_path, {"main.py": """
+        from typing import Annotated
+        from fastapi import APIRouter, Depends
+        from fastapi.security import OAuth2PasswordRequestForm
+
+        router = APIRouter()
+
+        @router.post("/items")
+        def items(form: Annotated[OAuth2PasswordRequestForm, Depends()]) -> int: ...
+    """})
+    (endpoint,) = index.endpoints
+    assert index.auth_reason(endpoint.dependencies) is None
