@@ -242,22 +242,39 @@ class ProjectIndex:
         site = self.objects.get(target)
         if site is not None and self.is_subclass(site.callee, SECURITY_SCHEMES):
             return f"{short} (security scheme {site.callee.rsplit('.', 1)[-1]})"
+        for inner_ref in self.nested_dependencies(target, ref.called):
+            reason = self._dependency_auth(inner_ref, depth + 1)
+            if reason is not None:
+                return reason if short in reason else f"{short} → {reason}"
+        return None
+
+    def nested_dependencies(self, target: str, called: bool) -> list[DependencyRef]:
+        """What FastAPI resolves next for a dependency on ``target`` (already resolved)."""
         nested: list[DependencyRef] = list(self.aliases.get(target, ()))
         function = self.functions.get(target)
         if function is not None:
             nested.extend(function.dependencies)
-            if ref.called:  # a factory: the dependency is the function it returns
+            if called:  # a factory: the dependency is the function it returns
                 for inner in function.returns_nested:
                     if inner in self.functions:
                         nested.extend(self.functions[inner].dependencies)
         cls = self.classes.get(target)
         if cls is not None:
             nested.extend(cls.dependencies)
-        for inner_ref in nested:
-            reason = self._dependency_auth(inner_ref, depth + 1)
-            if reason is not None:
-                return reason if short in reason else f"{short} → {reason}"
-        return None
+        return nested
+
+    def dependency_closure(self, dependencies: Iterable[DependencyRef]) -> set[str]:
+        """Every project function or class reached from ``dependencies``, transitively."""
+        reached: set[str] = set()
+        pending = list(dependencies)
+        while pending:
+            ref = pending.pop()
+            target = self.resolve(ref.target)
+            if target is None or target in reached:
+                continue
+            reached.add(target)
+            pending.extend(self.nested_dependencies(target, ref.called))
+        return reached
 
     # -- entry points (RULES-SPEC §FAR4xx) -------------------------------------------------
     @cached_property
@@ -334,8 +351,9 @@ class ProjectIndex:
             if endpoint.app != app:
                 continue
             modules.add(endpoint.summary.module)
-            for ref in endpoint.dependencies:
-                target = self.resolve(ref.target)
+            if endpoint.handler is not None:
+                modules.add(self.function_modules[endpoint.handler.qualname].module)
+            for target in self.dependency_closure(endpoint.dependencies):
                 if target in self.function_modules:
                     modules.add(self.function_modules[target].module)
         return modules

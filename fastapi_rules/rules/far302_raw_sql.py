@@ -12,6 +12,10 @@ from fastapi_rules.rules.base import Rule
 MIGRATION_DIRECTORIES = frozenset({"alembic", "migrations", "versions"})
 
 
+def is_migration(path: str) -> bool:
+    return bool(MIGRATION_DIRECTORIES.intersection(PurePath(path).parts[:-1]))
+
+
 class RawSql(Rule):
     """Raw SQL literal executed outside the ORM.
 
@@ -33,7 +37,7 @@ class RawSql(Rule):
     seed = "000 §4 (SQLAlchemy ORM); 003 Inviolable Rules (parameterized queries)"
 
     def check(self, summary: ModuleSummary, project: ProjectIndex) -> Iterator[Finding]:
-        if MIGRATION_DIRECTORIES.intersection(PurePath(summary.path).parts[:-1]):
+        if is_migration(summary.path):
             return
         for site in summary.sql:
             if site.kind == "literal" and site.sink is not None:
