@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import re
 
-# The same pattern flake8 uses (flake8/defaults.py NOQA_INLINE_REGEX).
+# The same pattern flake8 uses (flake8/defaults.py NOQA_INLINE_REGEXP).
 NOQA_INLINE = re.compile(
     r"# noqa"
-    r"(?::[\s]?(?P<codes>([A-Z][0-9]+(?:[,\s]+)?)+))?",
+    r"(?::[\s]?(?P<codes>([A-Z]+[0-9]+(?:[,\s]+)?)+))?",
     re.IGNORECASE,
 )
 _CODE = re.compile(r"[A-Z]+[0-9]+", re.IGNORECASE)
