@@ -258,10 +258,18 @@ class ProjectIndex:
                 for inner in function.returns_nested:
                     if inner in self.functions:
                         nested.extend(self.functions[inner].dependencies)
-        cls = self.classes.get(target)
+        cls = self.classes.get(target) or self.classes.get(self.instance_class(target) or "")
         if cls is not None:
             nested.extend(cls.dependencies)
         return nested
+
+    def instance_class(self, target: str) -> str | None:
+        """The project class of a module-level instance (``checker = RoleChecker(...)``)."""
+        site = self.objects.get(target)
+        if site is None:
+            return None
+        callee = self.resolve(site.callee)
+        return callee if callee in self.classes else None
 
     def dependency_closure(self, dependencies: Iterable[DependencyRef]) -> set[str]:
         """Every project function or class reached from ``dependencies``, transitively."""
@@ -303,8 +311,9 @@ class ProjectIndex:
                 found.add(target)
                 if ref.called:
                     found.update(self.functions[target].returns_nested)
-            if target in self.classes:
-                found.add(f"{target}.__call__")
+            cls = target if target in self.classes else self.instance_class(target)
+            if cls is not None:
+                found.add(f"{cls}.__call__")
         return frozenset(found)
 
     @cached_property
