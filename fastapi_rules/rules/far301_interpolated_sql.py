@@ -22,7 +22,7 @@ class InterpolatedSql(Rule):
     and no sink is seen. Interpolating module-level string constants only is
     left alone, and so is prose that merely starts with "Select" or "Update".
     Migrations (files under `alembic/`, `migrations/` or a `versions/`
-    directory) are left alone: they build DDL from their own table names, never
+    directory, and `migrations.py` modules) are left alone: they build DDL from their own table names, never
     from request data.
 
     Why is this bad?

@@ -13,7 +13,9 @@ MIGRATION_DIRECTORIES = frozenset({"alembic", "migrations", "versions"})
 
 
 def is_migration(path: str) -> bool:
-    return bool(MIGRATION_DIRECTORIES.intersection(PurePath(path).parts[:-1]))
+    """Under a migrations directory, or a ``migrations.py`` module (lnbits' layout)."""
+    parts = PurePath(path)
+    return parts.stem == "migrations" or bool(MIGRATION_DIRECTORIES.intersection(parts.parts[:-1]))
 
 
 class RawSql(Rule):
@@ -23,7 +25,8 @@ class RawSql(Rule):
     Flags a SQL-text literal (its first word is a statement keyword) that reaches
     `execute`, `executemany`, `exec_driver_sql`, asyncpg `fetch*`,
     `sqlalchemy.text` or `DDL`, directly or through a variable. Files under
-    `alembic/`, `migrations/` or a `versions/` directory are left alone.
+    `alembic/`, `migrations/` or a `versions/` directory, and `migrations.py`
+    modules, are left alone.
 
     Why is this bad?
     Raw SQL bypasses the models' types, relationships and dialect handling, and
