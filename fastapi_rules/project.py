@@ -10,11 +10,12 @@ from dataclasses import dataclass
 from fastapi_rules.model import (
     DependencyRef,
     FunctionInfo,
+    Location,
     ModuleSummary,
     ObjectSite,
     RouteSite,
 )
-from fastapi_rules.model.builder import HTTP_EXCEPTIONS
+from fastapi_rules.model.builder import APP_CLASSES, HTTP_EXCEPTIONS
 from fastapi_rules.options import AuthOptions
 
 # fastapi.security schemes; OAuth2PasswordRequestForm, HTTPBasicCredentials,
@@ -34,7 +35,6 @@ SECURITY_SCHEMES = frozenset(
         "OpenIdConnect",
     )
 )
-APP_CLASSES = frozenset({"fastapi.FastAPI"})
 ROUTER_CLASSES = frozenset({"fastapi.APIRouter"})
 _MAX_DEPTH = 12
 
@@ -58,6 +58,7 @@ class Endpoint:
     full_path: str
     dependencies: tuple[DependencyRef, ...]
     app: str | None
+    location: Location  # the handler's def when it is in the route's module, else the route
 
 
 class ProjectIndex:
@@ -193,6 +194,13 @@ class ProjectIndex:
                 site = self.routers[receiver]
                 handler_name = self.resolve(route.handler)
                 handler = self.functions.get(handler_name) if handler_name else None
+                location = route.location
+                if (
+                    handler is not None
+                    and handler.location is not None
+                    and self.function_modules[handler.qualname] is summary
+                ):
+                    location = handler.location
                 for mount in mounts.get(receiver, ()):
                     yield Endpoint(
                         route=route,
@@ -204,6 +212,7 @@ class ProjectIndex:
                         + route.dependencies
                         + (handler.dependencies if handler else ()),
                         app=mount.app,
+                        location=location,
                     )
 
     # -- auth ------------------------------------------------------------------------

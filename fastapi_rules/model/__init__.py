@@ -41,7 +41,7 @@ class FunctionInfo:
     qualname: str
     name: str
     is_async: bool
-    location: Location  # the ``def`` / ``async def`` keyword
+    location: Location | None  # the ``def`` keyword; None when the module reports nothing
     dependencies: tuple[DependencyRef, ...]  # from its parameters
     return_annotation: str | None  # qualified name or source text, None when absent
     blocking_calls: tuple[BlockingCall, ...]
@@ -61,7 +61,7 @@ class ObjectSite:
 
     qualname: str
     callee: str
-    location: Location
+    location: Location | None  # None when the module reports nothing (see the builder)
     prefix: str | None = None  # None: absent; "{…}" marks a non-literal part
     dependencies: tuple[DependencyRef, ...] = ()
     keyword_refs: tuple[tuple[str, str], ...] = ()  # (keyword, qualname), e.g. lifespan

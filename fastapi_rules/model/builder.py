@@ -1,6 +1,7 @@
 """Builds a module's FastAPI model in one LibCST traversal."""
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
 
@@ -54,6 +55,7 @@ JSON_RESPONSE_CLASSES = frozenset(
     }
 )
 HTTP_EXCEPTIONS = frozenset({"fastapi.HTTPException", "starlette.HTTPException"})
+APP_CLASSES = frozenset({"fastapi.FastAPI"})
 UNKNOWN_PART = "{…}"
 _STATUS_CONSTANT = re.compile(r"HTTP_(\d{3})_")
 
@@ -104,7 +106,11 @@ class ModuleModelBuilder(cst.CSTVisitor):
         self._open_candidates: list[int] = []  # a candidate's parts are not candidates
         self._module_strings: dict[str, tuple[str, bool, list[cst.CSTNode]]] = {}
         self._module_clients: dict[str, str] = {}
-        self.functions: list[FunctionInfo] = []
+        # Positions cost more than the parse (LibCST's PositionProvider renders the
+        # whole module): functions and objects get one only when the module needed
+        # positions anyway, i.e. when it has something a rule reports.
+        self._deferred_functions: list[tuple[cst.FunctionDef, FunctionInfo]] = []
+        self._deferred_objects: list[cst.Call] = []
         self.classes: list[ClassInfo] = []
         self.objects: list[ObjectSite] = []
         self.aliases: list[AliasInfo] = []
@@ -122,13 +128,24 @@ class ModuleModelBuilder(cst.CSTVisitor):
         for node in self._structural_candidates:
             if id(node) not in self._sunk_strings:
                 self.sql.append(SqlSite("interpolated", None, self._location(node)))
+        functions = [info for _, info in self._deferred_functions]
+        objects = list(self.objects)
+        if self._positions is not None:
+            functions = [
+                dataclasses.replace(info, location=self._location(node))
+                for node, info in self._deferred_functions
+            ]
+            objects = [
+                dataclasses.replace(site, location=self._location(call))
+                for site, call in zip(self.objects, self._deferred_objects)
+            ]
         return ModuleSummary(
             path=self.path,
             module=self.module,
             imports=dict(self.names.module_names),
-            functions=tuple(self.functions),
+            functions=tuple(functions),
             classes=tuple(self.classes),
-            objects=tuple(self.objects),
+            objects=tuple(objects),
             aliases=tuple(self.aliases),
             routes=tuple(self.routes),
             includes=tuple(self.includes),
@@ -237,16 +254,19 @@ class ModuleModelBuilder(cst.CSTVisitor):
         returns = None
         if node.returns is not None:
             returns = self._annotation_text(node.returns.annotation)
-        self.functions.append(
-            FunctionInfo(
-                qualname=draft.qualname,
-                name=node.name.value,
-                is_async=node.asynchronous is not None,
-                location=self._location(node),
-                dependencies=tuple(draft.dependencies),
-                return_annotation=returns,
-                blocking_calls=tuple(draft.blocking_calls),
-                returns_nested=tuple(draft.returns_nested),
+        self._deferred_functions.append(
+            (
+                node,
+                FunctionInfo(
+                    qualname=draft.qualname,
+                    name=node.name.value,
+                    is_async=node.asynchronous is not None,
+                    location=None,
+                    dependencies=tuple(draft.dependencies),
+                    return_annotation=returns,
+                    blocking_calls=tuple(draft.blocking_calls),
+                    returns_nested=tuple(draft.returns_nested),
+                ),
             )
         )
 
@@ -661,10 +681,13 @@ class ModuleModelBuilder(cst.CSTVisitor):
                     )
         for keyword, target in refs:
             self.registrations.append(RegistrationSite(qualname, "startup", target))
+        if callee in APP_CLASSES:
+            self._location(call)  # the once-per-app findings are reported here
+        self._deferred_objects.append(call)
         return ObjectSite(
             qualname=qualname,
             callee=callee,
-            location=self._location(call),
+            location=None,
             prefix=self._prefix(_keyword(call, "prefix")),
             dependencies=self._dependency_list(_keyword(call, "dependencies")),
             keyword_refs=tuple(refs),

@@ -32,7 +32,7 @@ class UnauthenticatedRoute(Rule):
                 continue
             if project.auth_reason(endpoint.dependencies) is not None:
                 continue
-            location = endpoint.handler.location if endpoint.handler else route.location
+            location = endpoint.location
             key = (location.line, endpoint.full_path)
             if key in reported:
                 continue

@@ -79,5 +79,5 @@ class MissingResponseModel(Rule):
             if returns is not None and returns not in SCHEMALESS_ANNOTATIONS:
                 continue
             yield self.finding(
-                summary, handler.location, method=route.methods[0], path=endpoint.full_path or "/"
+                summary, endpoint.location, method=route.methods[0], path=endpoint.full_path or "/"
             )

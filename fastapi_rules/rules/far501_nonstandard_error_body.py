@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from fastapi_rules.finding import Finding
-from fastapi_rules.model import ModuleSummary
+from fastapi_rules.model import Location, ModuleSummary
 from fastapi_rules.options import ErrorOptions
 from fastapi_rules.project import ProjectIndex
 from fastapi_rules.rules.base import Rule
@@ -63,7 +63,7 @@ class NonstandardErrorBody(Rule):
             ):
                 yield self.finding(
                     summary,
-                    site.location,
+                    site.location or Location(1, 1),
                     problem="of `HTTPException` is FastAPI's bare `detail`: no exception handler for `HTTPException` reshapes it",
                     standard=standard,
                 )
