@@ -330,8 +330,13 @@ class ModuleModelBuilder(cst.CSTVisitor):
             )
             return DependencyRef(kind, target, called=True)
         if isinstance(argument, cst.Call):
-            return DependencyRef(kind, self.names.resolve(argument.func), called=True)
-        return DependencyRef(kind, self.names.resolve(argument))
+            return DependencyRef(kind, self._dependency_target(argument.func), called=True)
+        return DependencyRef(kind, self._dependency_target(argument))
+
+    def _dependency_target(self, node: cst.BaseExpression) -> str | None:
+        # A local variable (``get_current_active_user = authenticator.current_user()``
+        # inside a router factory) does not resolve; its name still tells what it is.
+        return self.names.resolve(node) or dotted_name(node)
 
     def _dependency_list(self, value: cst.BaseExpression | None) -> tuple[DependencyRef, ...]:
         if not isinstance(value, (cst.List, cst.Tuple)):
@@ -344,7 +349,7 @@ class ModuleModelBuilder(cst.CSTVisitor):
                 if ref is not None:
                     found.append(ref)
             else:
-                target = self.names.resolve(item)
+                target = self._dependency_target(item)
                 if target is not None:
                     found.append(DependencyRef("reference", target))
         return tuple(found)
