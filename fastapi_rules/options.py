@@ -45,6 +45,13 @@ DEFAULT_PUBLIC_PATHS = (
     "*/callback*",
     "/docs*",
     "/openapi.json",
+    "/redoc*",
+    "/favicon.ico",
+    "/robots.txt",
+    "*/.well-known/*",
+    "*/manifest.json",
+    "*.webmanifest",
+    "/service-worker.js",
     "/",
 )
 

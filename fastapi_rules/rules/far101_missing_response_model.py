@@ -42,7 +42,8 @@ class MissingResponseModel(Rule):
     Flags a route with neither `response_model=` nor a return annotation, or whose
     return annotation is `dict`, `Any`, `object` or a bare JSON `Response` class
     without `response_model=`. Routes with `status_code=204`, a non-JSON
-    `response_class` (HTML, file, streaming, redirect, plain text) or a non-JSON
+    `response_class` (plain `Response`, HTML, file, streaming, redirect, plain
+    text) or a non-JSON
     response return annotation, and `response_model=None` with a `Response`
     return, are left alone.
 
@@ -68,6 +69,8 @@ class MissingResponseModel(Rule):
                 continue
             if route.status_code == 204 or route.response_class in NON_JSON_RESPONSE_CLASSES:
                 continue
+            if route.response_class == "starlette.responses.Response":
+                continue  # a raw ``Response``: the body is bytes the handler builds itself
             handler = endpoint.handler
             if handler is None:
                 continue  # an endpoint we cannot see: say nothing
