@@ -43,6 +43,8 @@ DEFAULT_PUBLIC_PATHS = (
     "*/captcha*",
     "*/oauth*",
     "*/callback*",
+    "*/webhook*",
+    "*/mfa/*",
     "/docs*",
     "/openapi.json",
     "/redoc*",
