@@ -189,6 +189,13 @@ def analyse_file(
     builder = ModuleModelBuilder(wrapper, shown, name, is_package, frozenset(config.blocking.extra))
     try:
         summary = builder.build()
+    except RecursionError:
+        # LibCST visits recursively; a 3,000-term ``a + b + ...`` chain exceeds the stack.
+        return FileResult(
+            None,
+            [Finding(shown, 1, 1, UNPARSEABLE, "cannot parse file: nested too deeply to analyse")],
+            noqa,
+        )
     except Exception as error:  # noqa: BLE001 - one bad file must not stop the run
         return FileResult(None, [_internal_error(shown, "the FastAPI model builder", error)], noqa)
     return FileResult(summary, [], noqa)

@@ -49,3 +49,12 @@ def test_unreadable_and_empty_inputs(tmp_path: Path) -> None:
     result = lint([tmp_path], Config())
     assert result.findings == [] and result.files == 2
 
+
+
+def test_too_deep_nesting_is_a_finding_not_a_crash(tmp_path: Path) -> None:
+    (tmp_path / "long.py").write_text("x = " + "+".join(["1"] * 3000) + "\n")
+    (tmp_path / "fine.py").write_text("import time\n")
+    result = lint([tmp_path], Config())
+    assert [(f.code, f.message) for f in result.findings] == [
+        ("FAR001", "cannot parse file: nested too deeply to analyse")
+    ]
