@@ -184,6 +184,8 @@ class ModuleModelBuilder(cst.CSTVisitor):
                         self._define_top_level(handler.body.body)
                 if isinstance(statement, cst.If) and isinstance(statement.orelse, cst.Else):
                     self._define_top_level(statement.orelse.body.body)
+                elif isinstance(statement, cst.If) and isinstance(statement.orelse, cst.If):
+                    self._define_top_level([statement.orelse])
 
     # -- scopes ----------------------------------------------------------------
     @property
@@ -242,10 +244,12 @@ class ModuleModelBuilder(cst.CSTVisitor):
                 annotation = self.names.resolve(param.annotation.annotation)
                 if annotation in BLOCKING_CLIENTS:
                     draft.client_types[param.name.value] = BLOCKING_CLIENTS[annotation]
-        self._functions.append(draft)
-        self.names.local_scopes.append(scope)
+        # Decorators are evaluated in the enclosing scope: ``@router.post`` on a
+        # handler with a parameter named ``router`` still means the module's router.
         for decorator in node.decorators:
             self._decorator(decorator.decorator, qualname, node)
+        self._functions.append(draft)
+        self.names.local_scopes.append(scope)
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
         draft = self._functions.pop()
@@ -414,8 +418,8 @@ class ModuleModelBuilder(cst.CSTVisitor):
         if node is None:
             return ""
         if isinstance(node, cst.SimpleString):
-            value = node.evaluated_value
-            return value if isinstance(value, str) else UNKNOWN_PART
+            value = _literal(node)
+            return value if value is not None else UNKNOWN_PART
         if isinstance(node, cst.FormattedString):
             return "".join(
                 part.value if isinstance(part, cst.FormattedStringText) else UNKNOWN_PART
@@ -542,8 +546,8 @@ class ModuleModelBuilder(cst.CSTVisitor):
                 element.key, cst.SimpleString
             ):
                 return  # ``**spread`` or computed keys: the shape is not known
-            key = element.key.evaluated_value
-            if not isinstance(key, str):
+            key = _literal(element.key)
+            if key is None:
                 return
             keys.append(key)
         status_node = _argument(node, 1, "status_code")
@@ -579,6 +583,8 @@ class ModuleModelBuilder(cst.CSTVisitor):
             draft = self._function
             if draft is not None and receiver.value in draft.client_types:
                 return draft.client_types[receiver.value]
+            if self._is_local(receiver.value):
+                return None
             return self._module_clients.get(receiver.value)
         if isinstance(receiver, cst.Call):
             return BLOCKING_CLIENTS.get(self.names.resolve(receiver.func) or "")
@@ -614,19 +620,28 @@ class ModuleModelBuilder(cst.CSTVisitor):
 
     def visit_WithItem(self, node: cst.WithItem) -> None:
         draft = self._function
-        if (
-            draft is not None
-            and node.asname is not None
-            and isinstance(node.asname.name, cst.Name)
-            and isinstance(node.item, cst.Call)
-        ):
+        if draft is None or node.asname is None or not isinstance(node.asname.name, cst.Name):
+            return
+        name = node.asname.name.value
+        client = None
+        if isinstance(node.item, cst.Call):
             client = BLOCKING_CLIENTS.get(self.names.resolve(node.item.func) or "")
-            if client is not None:
-                draft.client_types[node.asname.name.value] = client
+        if client is not None:
+            draft.client_types[name] = client
+        else:
+            draft.client_types.pop(name, None)
+            self.names.local_scopes[-1].setdefault(name, "")
+
+    def visit_For(self, node: cst.For) -> None:
+        if self._functions and isinstance(node.target, cst.Name):
+            self.names.local_scopes[-1].setdefault(node.target.value, "")
 
     def _bind(self, name: str, value: cst.BaseExpression) -> None:
         draft = self._function
         at_module_level = draft is None and not self._classes
+        if draft is not None:
+            # a local binding shadows imports and builtins (``open = ...``, ``requests = ...``)
+            self.names.local_scopes[-1].setdefault(name, "")
         string = self._string_value(value)
         if string is not None:
             (draft.strings if draft is not None else self._module_strings)[name] = string
@@ -712,14 +727,14 @@ class ModuleModelBuilder(cst.CSTVisitor):
     ) -> tuple[str, bool, list[cst.CSTNode]] | None:
         """(static text, interpolated?, nodes) for an expression that builds a string."""
         if isinstance(node, cst.SimpleString):
-            value = node.evaluated_value
-            return (value, False, [node]) if isinstance(value, str) else None
+            value = _literal(node)
+            return (value, False, [node]) if value is not None else None
         if isinstance(node, cst.ConcatenatedString):
             left = self._string_value(node.left)
             right = self._string_value(node.right)
             if left is None or right is None:
                 return None
-            return left[0] + right[0], left[1] or right[1], [node]
+            return left[0] + right[0], left[1] or right[1], [node, *left[2], *right[2]]
         if isinstance(node, cst.FormattedString):
             text = []
             interpolated = False
@@ -733,7 +748,7 @@ class ModuleModelBuilder(cst.CSTVisitor):
         if isinstance(node, cst.BinaryOperation):
             left = self._string_value(node.left)
             if isinstance(node.operator, cst.Modulo) and left is not None:
-                return left[0], left[1] or not self._is_constant(node.right), [node]
+                return left[0], left[1] or not self._is_constant(node.right), [node, *left[2]]
             if isinstance(node.operator, cst.Add):
                 right = self._string_value(node.right)
                 if left is None and right is None:
@@ -741,7 +756,8 @@ class ModuleModelBuilder(cst.CSTVisitor):
                 parts = [left, right]
                 text = "".join(p[0] if p else "?" for p in parts)
                 interpolated = any(p is None or p[1] for p in parts)
-                return text, interpolated, [node]
+                nodes = [node, *(n for p in parts if p for n in p[2])]
+                return text, interpolated, nodes
             return None
         if (
             isinstance(node, cst.Call)
@@ -752,13 +768,18 @@ class ModuleModelBuilder(cst.CSTVisitor):
             if base is None:
                 return None
             constant = all(self._is_constant(arg.value) for arg in node.args)
-            return base[0], base[1] or not constant, [node]
+            return base[0], base[1] or not constant, [node, *base[2]]
         if isinstance(node, cst.Name):
             draft = self._function
             if draft is not None and node.value in draft.strings:
                 return draft.strings[node.value]
+            if self._is_local(node.value):
+                return None  # a parameter or local that shadows a module constant
             return self._module_strings.get(node.value)
         return None
+
+    def _is_local(self, name: str) -> bool:
+        return bool(self.names.local_scopes) and name in self.names.local_scopes[-1]
 
     def _is_constant(self, node: cst.BaseExpression) -> bool:
         """A module-level string constant (``TABLE = "users"``), or a literal."""
@@ -767,10 +788,17 @@ class ModuleModelBuilder(cst.CSTVisitor):
         if isinstance(node, cst.Name):
             value = self._module_strings.get(node.value)
             draft = self._function
-            shadowed = draft is not None and node.value in draft.strings
+            shadowed = (draft is not None and node.value in draft.strings) or self._is_local(
+                node.value
+            )
             return value is not None and not value[1] and not shadowed
         if isinstance(node, cst.Tuple):
             return all(self._is_constant(element.value) for element in node.elements)
+        if isinstance(node, cst.Dict):
+            return all(
+                isinstance(element, cst.DictElement) and self._is_constant(element.value)
+                for element in node.elements
+            )
         return False
 
     def _sql_sink(self, node: cst.Call, sink: str) -> None:
@@ -787,7 +815,7 @@ class ModuleModelBuilder(cst.CSTVisitor):
         text, interpolated, nodes = value
         for string_node in nodes:
             self._sunk_strings.add(id(string_node))
-        if starts_with_statement(text):
+        if starts_with_statement(text, method_sink=sink not in SINK_FUNCTIONS):
             kind = "interpolated" if interpolated else "literal"
             self.sql.append(SqlSite(kind, sink.rsplit(".", 1)[-1], self._location(node)))
 
@@ -815,6 +843,15 @@ class ModuleModelBuilder(cst.CSTVisitor):
     def _close_candidate(self, node: cst.CSTNode) -> None:
         if self._open_candidates and self._open_candidates[-1] == id(node):
             self._open_candidates.pop()
+
+
+def _literal(node: cst.SimpleString) -> str | None:
+    """The text of a string literal; None for bytes or an invalid escape (``"\\N{BAD}"``)."""
+    try:
+        value = node.evaluated_value
+    except (SyntaxError, ValueError, UnicodeError):
+        return None
+    return value if isinstance(value, str) else None
 
 
 def _all_params(params: cst.Parameters) -> list[cst.Param]:
@@ -862,7 +899,7 @@ def _string_list(node: cst.BaseExpression | None) -> tuple[str, ...]:
     found = []
     for element in node.elements:
         if isinstance(element.value, cst.SimpleString):
-            value = element.value.evaluated_value
-            if isinstance(value, str):
+            value = _literal(element.value)
+            if value is not None:
                 found.append(value.upper())
     return tuple(found)

@@ -37,11 +37,23 @@ SINK_FUNCTIONS = frozenset(
 )
 
 
-def starts_with_statement(text: str) -> bool:
+_STRUCTURAL_ANY_CASE = re.compile(_STRUCTURAL.pattern, re.IGNORECASE)
+
+
+def starts_with_statement(text: str, method_sink: bool = False) -> bool:
+    """SQL text reaching a sink: its first word is a statement keyword.
+
+    A sink known only by its method name (``agent.execute("Show me the weather")``)
+    needs more: the keyword in upper case and more than one word (aioredis'
+    ``execute("SET", key, value)`` is a command), or a whole statement shape.
+    """
     match = _FIRST_WORD.match(text)
     if match is None:
         return False
-    word = match.group(1).upper()
+    word = match.group(1)
+    if method_sink and (not word.isupper() or len(text.split()) < 2):
+        return _STRUCTURAL_ANY_CASE.match(text) is not None
+    word = word.upper()
     if word == "COMMENT":
         return match.group(2) is not None
     return word in STATEMENT_KEYWORDS
