@@ -38,6 +38,10 @@ SINK_FUNCTIONS = frozenset(
 
 
 _STRUCTURAL_ANY_CASE = re.compile(_STRUCTURAL.pattern, re.IGNORECASE)
+# Lower-case "select the best answer from the list" is prose; SQL has syntax.
+_SQL_SYNTAX = re.compile(
+    r"[*=(),<>;:%?]|\b(where|join|limit|values|group\s+by|order\s+by)\b", re.IGNORECASE
+)
 
 
 def starts_with_statement(text: str, method_sink: bool = False) -> bool:
@@ -52,7 +56,10 @@ def starts_with_statement(text: str, method_sink: bool = False) -> bool:
         return False
     word = match.group(1)
     if method_sink and (not word.isupper() or len(text.split()) < 2):
-        return _STRUCTURAL_ANY_CASE.match(text) is not None
+        return (
+            _STRUCTURAL_ANY_CASE.match(text) is not None
+            and _SQL_SYNTAX.search(text) is not None
+        )
     word = word.upper()
     if word == "COMMENT":
         return match.group(2) is not None
