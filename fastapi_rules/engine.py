@@ -93,9 +93,10 @@ def module_name(
 ) -> tuple[str, bool]:
     """The dotted module name Python would import ``path`` as, and whether it is a package.
 
-    Directories below the scanned root count as packages even without ``__init__.py``
-    (PEP 420 namespace packages are common in wheels); the scanned root and the
-    directories above it count only with an ``__init__.py``.
+    The ``__init__.py`` chain decides, as for Python. A directory without one that
+    sits below the scanned root inside a package (a PEP 420 namespace package, common
+    in wheels: ``open_webui/utils/``) counts too; ``backend/`` above ``backend/app/``
+    does not, so the full-stack template's ``app.main`` keeps its import name.
     """
     absolute = path.resolve()
     is_package = absolute.name == "__init__.py"
@@ -108,14 +109,45 @@ def module_name(
         parts = [absolute.stem]
         directory = absolute.parent
         while directory.parent != directory and (
-            (root is not None and root in directory.parents)
-            or (directory / "__init__.py").is_file()
+            (directory / "__init__.py").is_file()
+            or (root is not None and root in directory.parents and _package_above(directory, root))
         ):
             parts.insert(0, directory.name)
             directory = directory.parent
     if is_package:
         parts = parts[:-1]
     return ".".join(parts) or absolute.parent.name, is_package
+
+
+def _package_above(directory: Path, root: Path) -> bool:
+    for parent in directory.parents:
+        if (parent / "__init__.py").is_file():
+            return True
+        if parent == root:
+            return False
+    return False
+
+
+def module_names(
+    files: list[tuple[Path, Path]], src_roots: tuple[Path, ...]
+) -> dict[Path, tuple[str, bool]]:
+    """Module names for all scanned files; files that would share one (every
+    ``tutorial001.py`` of a docs tree, two services' ``main.py``) are named by their
+    path below the scanned root instead, so their facts never merge."""
+    names = {path: module_name(path, src_roots, root) for path, root in files}
+    count: dict[str, int] = {}
+    for name, _ in names.values():
+        count[name] = count.get(name, 0) + 1
+    roots = dict(files)
+    for path, (name, is_package) in list(names.items()):
+        if count[name] > 1:
+            root = roots[path].resolve()
+            base = root if root.is_dir() else root.parent.parent
+            relative = path.resolve().relative_to(base).with_suffix("").parts
+            if is_package:
+                relative = relative[:-1]
+            names[path] = (".".join(relative), is_package)
+    return names
 
 
 def display_path(path: Path) -> str:
@@ -163,7 +195,7 @@ def _syntax_error_position(text: str, error: cst.ParserSyntaxError) -> tuple[int
 
 
 def analyse_file(
-    path: Path, shown: str, config: Config, scanned_root: Path | None = None
+    path: Path, shown: str, config: Config, module_id: tuple[str, bool]
 ) -> FileResult:
     try:
         data = path.read_bytes()
@@ -184,7 +216,7 @@ def analyse_file(
         )
     except (RecursionError, MemoryError) as error:
         return FileResult(None, [Finding(shown, 1, 1, UNPARSEABLE, f"cannot parse file: {type(error).__name__}")], noqa)
-    name, is_package = module_name(path, config.src, scanned_root)
+    name, is_package = module_id
     wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
     builder = ModuleModelBuilder(wrapper, shown, name, is_package, frozenset(config.blocking.extra))
     try:
@@ -242,7 +274,8 @@ def lint(paths: Iterable[Path], config: Config, apply_noqa: bool = True) -> Lint
     files, missing = discover(paths, config.exclude)
     rule_classes = selected_rules(config)
     codes = {rule.code for rule in rule_classes}
-    results = [analyse_file(path, display_path(path), config, root) for path, root in files]
+    names = module_names(files, config.src)
+    results = [analyse_file(path, display_path(path), config, names[path]) for path, _ in files]
     project = ProjectIndex((r.summary for r in results if r.summary), config.auth)
     rules = [rule for rule in instantiate(rule_classes, config) if rule.code not in (INTERNAL_ERROR, UNPARSEABLE)]
     findings: list[Finding] = []

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from conftest import FIXTURES
 from fastapi_rules.config import Config
-from fastapi_rules.engine import lint, module_name
+from fastapi_rules.engine import lint, module_name, module_names
 
 
 def test_failing_rule_is_isolated(monkeypatch) -> None:
@@ -36,11 +36,25 @@ def test_module_names(tmp_path: Path) -> None:
     (package / "routes.py").write_text("")
     assert module_name(package / "routes.py", ()) == ("app.api.routes", False)
     assert module_name(package / "__init__.py", ()) == ("app.api", True)
+    assert module_name(package / "routes.py", (), tmp_path) == ("app.api.routes", False)
+    namespace = tmp_path / "src" / "app" / "utils"
+    namespace.mkdir()
+    (namespace / "auth.py").write_text("")
+    assert module_name(namespace / "auth.py", (), tmp_path) == ("app.utils.auth", False)
     loose = tmp_path / "script.py"
     loose.write_text("")
     assert module_name(loose, ()) == ("script", False)
     assert module_name(package / "routes.py", ((tmp_path / "src").resolve(),)) == (
         "app.api.routes", False)
+
+
+def test_colliding_module_names_stay_apart(tmp_path: Path) -> None:
+    for service in ("svc_c", "svc_d"):
+        (tmp_path / service).mkdir()
+        (tmp_path / service / "main.py").write_text("")
+    files = [(tmp_path / s / "main.py", tmp_path) for s in ("svc_c", "svc_d")]
+    names = module_names(files, ())
+    assert sorted(names.values()) == [("svc_c.main", False), ("svc_d.main", False)]
 
 
 def test_unreadable_and_empty_inputs(tmp_path: Path) -> None:

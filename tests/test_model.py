@@ -5,7 +5,7 @@ import textwrap
 from pathlib import Path
 
 from fastapi_rules.config import Config
-from fastapi_rules.engine import analyse_file
+from fastapi_rules.engine import analyse_file, module_name
 from fastapi_rules.options import AuthOptions
 from fastapi_rules.project import ProjectIndex
 
@@ -17,7 +17,8 @@ def project(tmp_path: Path, files: dict[str, str]) -> ProjectIndex:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(textwrap.dedent(source))
     for name in files:
-        summary = analyse_file(tmp_path / name, name, Config(), tmp_path).summary
+        module = module_name(tmp_path / name, (), tmp_path)
+        summary = analyse_file(tmp_path / name, name, Config(), module).summary
         assert summary is not None
         summaries.append(summary)
     return ProjectIndex(summaries, AuthOptions())
