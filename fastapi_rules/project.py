@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fnmatch
 from functools import cached_property
+from pathlib import PurePath
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -15,7 +16,7 @@ from fastapi_rules.model import (
     ObjectSite,
     RouteSite,
 )
-from fastapi_rules.model.builder import APP_CLASSES, HTTP_EXCEPTIONS
+from fastapi_rules.model.builder import APP_CLASSES, HTTP_EXCEPTIONS, PARAMETER_APP
 from fastapi_rules.options import AuthOptions
 
 # fastapi.security schemes; OAuth2PasswordRequestForm, HTTPBasicCredentials,
@@ -85,6 +86,16 @@ class ProjectIndex:
             for alias in summary.aliases:
                 self.aliases.setdefault(alias.qualname, alias.dependencies)
         self._auth_cache: dict[tuple[str, str | None, bool], str | None] = {}
+        # ``def register_routes(app: FastAPI)`` is called with the project's app: with
+        # exactly one app that is the one, otherwise a stand-in app.
+        apps = [
+            name
+            for name, site in self.objects.items()
+            if site.callee in APP_CLASSES and not is_test_path(self.object_modules[name].path)
+        ]
+        self._parameter_app = apps[0] if len(apps) == 1 else PARAMETER_APP
+        if self._parameter_app == PARAMETER_APP:
+            self.objects[PARAMETER_APP] = ObjectSite(PARAMETER_APP, "fastapi.FastAPI", None)
         # ``include_router`` is FastAPI's own verb: both its ends are routers even when
         # their class comes from a library we do not scan (cadwyn's VersionedAPIRouter).
         self._included_ends: set[str] = set()
@@ -107,12 +118,9 @@ class ProjectIndex:
         """Follow re-exports (``from .deps import get_user`` in a package) to the definition."""
         if qualname is None or depth > _MAX_DEPTH:
             return qualname
-        if (
-            qualname in self.functions
-            or qualname in self.classes
-            or qualname in self.objects
-            or qualname in self.aliases
-        ):
+        if qualname == PARAMETER_APP:
+            return self._parameter_app
+        if self._defines(qualname):
             return qualname
         module, _, name = qualname.rpartition(".")
         summary = self.modules.get(module)
@@ -120,7 +128,20 @@ class ProjectIndex:
             target = summary.imports[name]
             if target != qualname:
                 return self.resolve(target, depth + 1)
+        if summary is not None:
+            for source in summary.star_imports:  # ``from .items import *`` re-exports
+                found = self.resolve(f"{source}.{name}", depth + 1)
+                if found != f"{source}.{name}" or self._defines(found):
+                    return found
         return qualname
+
+    def _defines(self, qualname: str) -> bool:
+        return (
+            qualname in self.functions
+            or qualname in self.classes
+            or qualname in self.objects
+            or qualname in self.aliases
+        )
 
     def is_subclass(self, qualname: str | None, bases: frozenset[str], depth: int = 0) -> bool:
         qualname = self.resolve(qualname)
@@ -146,6 +167,8 @@ class ProjectIndex:
     def _mounts(self) -> dict[str, list[Mount]]:
         children: dict[str, list] = {}
         for summary in self.summaries:
+            if is_test_path(summary.path):
+                continue  # a test app mounting a router does not serve it in production
             for include in summary.includes:
                 parent = self.resolve(include.parent)
                 child = self.resolve(include.child)
@@ -171,7 +194,12 @@ class ProjectIndex:
                     path + (child,),
                 )
 
-        apps = [name for name in self.routers if self.is_app(name)]
+        apps = [
+            name
+            for name in self.routers
+            if self.is_app(name)
+            and (name == PARAMETER_APP or not is_test_path(self.object_modules[name].path))
+        ]
         for app in sorted(apps):
             visit(app, Mount("", (), app), (app,))
         # Routers never included from an app are analysed as served at their own prefix.
@@ -376,3 +404,14 @@ class ProjectIndex:
                     modules.add(self.function_modules[target].module)
         return modules
 
+
+def is_test_path(path: str) -> bool:
+    """Test code: under ``tests/``/``test/``, ``test_*.py``, ``*_test.py``, ``conftest.py``."""
+    parts = PurePath(path).parts
+    name = parts[-1] if parts else ""
+    return (
+        any(part in ("tests", "test") for part in parts[:-1])
+        or name.startswith("test_")
+        or name.endswith("_test.py")
+        or name == "conftest.py"
+    )

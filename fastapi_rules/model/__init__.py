@@ -131,6 +131,7 @@ class ModuleSummary:
     path: str
     module: str
     imports: dict[str, str] = field(default_factory=dict)
+    star_imports: tuple[str, ...] = ()
     functions: tuple[FunctionInfo, ...] = ()
     classes: tuple[ClassInfo, ...] = ()
     objects: tuple[ObjectSite, ...] = ()

@@ -56,6 +56,7 @@ JSON_RESPONSE_CLASSES = frozenset(
 )
 HTTP_EXCEPTIONS = frozenset({"fastapi.HTTPException", "starlette.HTTPException"})
 APP_CLASSES = frozenset({"fastapi.FastAPI"})
+PARAMETER_APP = "<app parameter>"  # stands for the project's app in ``def setup(app: FastAPI)``
 UNKNOWN_PART = "{…}"
 _STATUS_CONSTANT = re.compile(r"HTTP_(\d{3})_")
 
@@ -143,6 +144,7 @@ class ModuleModelBuilder(cst.CSTVisitor):
             path=self.path,
             module=self.module,
             imports=dict(self.names.module_names),
+            star_imports=tuple(self.names.star_imports),
             functions=tuple(functions),
             classes=tuple(self.classes),
             objects=tuple(objects),
@@ -244,6 +246,9 @@ class ModuleModelBuilder(cst.CSTVisitor):
                 annotation = self.names.resolve(param.annotation.annotation)
                 if annotation in BLOCKING_CLIENTS:
                     draft.client_types[param.name.value] = BLOCKING_CLIENTS[annotation]
+                elif annotation in APP_CLASSES:
+                    # ``def register_routes(app: FastAPI)``: the project's app
+                    scope[param.name.value] = PARAMETER_APP
         # Decorators are evaluated in the enclosing scope: ``@router.post`` on a
         # handler with a parameter named ``router`` still means the module's router.
         for decorator in node.decorators:
@@ -295,6 +300,14 @@ class ModuleModelBuilder(cst.CSTVisitor):
         return found
 
     def _annotation_dependencies(self, annotation: cst.BaseExpression) -> list[DependencyRef]:
+        if isinstance(annotation, cst.SimpleString):
+            # FastAPI evaluates string annotations (``user: "CurrentUser"``)
+            text = _literal(annotation)
+            try:
+                parsed = cst.parse_expression(text) if text else None
+            except (cst.ParserSyntaxError, RecursionError):
+                parsed = None
+            return self._annotation_dependencies(parsed) if parsed is not None else []
         if isinstance(annotation, cst.Subscript):
             if self.names.resolve(annotation.value) != "typing.Annotated":
                 return []
@@ -306,6 +319,9 @@ class ModuleModelBuilder(cst.CSTVisitor):
                         ref = self._dependency_call(value, annotation.slice[0].slice)
                         if ref is not None:
                             found.append(ref)
+                    elif (target := self.names.resolve(value)) is not None:
+                        # ``Annotated[User, AuthDep]`` with ``AuthDep = Depends(...)``
+                        found.append(DependencyRef("reference", target))
             return found
         target = self.names.resolve(annotation)
         if target is None or target.startswith(("builtins.", "typing.")):

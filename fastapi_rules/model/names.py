@@ -76,6 +76,7 @@ class ImportTable:
         self.module = module
         self.is_package = is_package
         self.module_names: dict[str, str] = {}
+        self.star_imports: list[str] = []  # modules of ``from x import *``
         self.local_scopes: list[dict[str, str]] = []
 
     def add_import(self, node: cst.Import | cst.ImportFrom) -> None:
@@ -96,7 +97,11 @@ class ImportTable:
         source = (
             module_of_relative(self.module, self.is_package, level, target) if level else target
         )
-        if source is None or isinstance(node.names, cst.ImportStar):
+        if source is None:
+            return
+        if isinstance(node.names, cst.ImportStar):
+            if not self.local_scopes:
+                self.star_imports.append(source)
             return
         for alias in node.names:
             if not isinstance(alias.name, cst.Name):
