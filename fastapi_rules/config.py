@@ -157,6 +157,8 @@ def _section(name: str, value: Any, path: Path) -> object:
                 raise ConfigError(f"{path}: `{dotted}`: expected true or false, got {_type(item)}")
             kwargs[option.name] = item
         elif option.type == "str":
+            if not isinstance(item, str):
+                raise ConfigError(f"{path}: `{dotted}`: expected a string, got {_type(item)}")
             if name == "errors" and key == "preset" and item not in ERROR_PRESETS:
                 raise ConfigError(
                     f"{path}: `{dotted}`: expected one of "

@@ -66,26 +66,30 @@ def discover(
                     d
                     for d in subdirectories
                     if d not in SKIPPED_DIRECTORIES
-                    and not _excluded(Path(directory) / d, exclude)
+                    and not _excluded(Path(directory) / d, path, exclude)
                 )
                 for name in files:
                     candidate = Path(directory) / name
-                    if name.endswith(".py") and not _excluded(candidate, exclude):
+                    if name.endswith(".py") and not _excluded(candidate, path, exclude):
                         found.setdefault(candidate, path)
         else:
             missing.append(str(path))
     return sorted(found.items()), missing
 
 
-def _excluded(path: Path, exclude: tuple[str, ...]) -> bool:
-    text = path.as_posix()
-    return any(
-        fnmatch.fnmatch(text, pattern)
-        or fnmatch.fnmatch(path.name, pattern)
-        or fnmatch.fnmatch(text, f"*/{pattern}")
-        or fnmatch.fnmatch(text, f"*/{pattern.rstrip('/')}/*")
-        for pattern in exclude
-    )
+def _excluded(path: Path, root: Path, exclude: tuple[str, ...]) -> bool:
+    """``exclude`` globs match a name, or a path relative to the scanned root
+    (``tests/``, ``scripts/*``, ``*_pb2.py``), as in ruff and flake8."""
+    relative = path.relative_to(root).as_posix() if root in path.parents else path.as_posix()
+    for pattern in exclude:
+        bare = pattern.rstrip("/")
+        if (
+            fnmatch.fnmatch(path.name, bare)
+            or fnmatch.fnmatch(relative, bare)
+            or fnmatch.fnmatch(relative, f"*/{bare}")
+        ):
+            return True
+    return False
 
 
 def module_name(

@@ -112,6 +112,7 @@ INVALID_CONFIGS = [
     (".fastapi-rules.yaml", "select: [FAR2\n", "invalid YAML"),
     (".fastapi-rules.yaml", "- FAR2\n", "expected a table of settings"),
     (".fastapi-rules.yaml", "blocking:\n  extra: mylib.fetch\n", "`blocking.extra`: expected a list of strings"),
+    (".fastapi-rules.yaml", "errors:\n  preset: [seeds]\n", "`errors.preset`: expected a string"),
 ]
 
 
@@ -125,6 +126,18 @@ def test_invalid_config_exits_2_naming_file_and_key(
     assert result.returncode == 2, result.stdout
     assert name in result.stderr and message in result.stderr, result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_exclude_globs(tmp_path: Path) -> None:
+    for directory in ("tests", "scripts", "app"):
+        (tmp_path / directory).mkdir()
+        (tmp_path / directory / "bad.py").write_text((FIXTURES / "FAR301" / "bad_example.py").read_text())
+    (tmp_path / "pyproject.toml").write_text(
+        "[tool.fastapi-rules]\nexclude = ['tests/', 'scripts/*']\n"
+    )
+    result = run("scan", str(tmp_path))
+    assert result.returncode == 1
+    assert {Path(line.split(":")[0]).parent.name for line in result.stdout.splitlines()} == {"app"}
 
 
 def test_config_options_change_results(tmp_path: Path) -> None:
