@@ -243,6 +243,14 @@ class ProjectIndex:
                         location=location,
                     )
 
+    def default_response_class(self, endpoint: Endpoint) -> str | None:
+        """``APIRouter(default_response_class=...)`` or the app's, as FastAPI applies it."""
+        for owner in (self.resolve(endpoint.route.receiver), endpoint.app):
+            site = self.routers.get(owner) if owner else None
+            if site is not None and (target := site.keyword_ref("default_response_class")):
+                return target
+        return None
+
     # -- auth ------------------------------------------------------------------------
     def is_public(self, full_path: str) -> bool:
         return any(fnmatch.fnmatchcase(full_path, pattern) for pattern in self.auth.public_paths)

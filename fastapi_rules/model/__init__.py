@@ -64,7 +64,10 @@ class ObjectSite:
     location: Location | None  # None when the module reports nothing (see the builder)
     prefix: str | None = None  # None: absent; "{…}" marks a non-literal part
     dependencies: tuple[DependencyRef, ...] = ()
-    keyword_refs: tuple[tuple[str, str], ...] = ()  # (keyword, qualname), e.g. lifespan
+    keyword_refs: tuple[tuple[str, str], ...] = ()  # (keyword, qualname): lifespan, ...
+
+    def keyword_ref(self, keyword: str) -> str | None:
+        return next((target for key, target in self.keyword_refs if key == keyword), None)
 
 
 @dataclass(frozen=True)

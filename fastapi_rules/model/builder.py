@@ -717,6 +717,9 @@ class ModuleModelBuilder(cst.CSTVisitor):
                     )
         for keyword, target in refs:
             self.registrations.append(RegistrationSite(qualname, "startup", target))
+        default_class = _keyword(call, "default_response_class")
+        if default_class is not None and (target := self.names.resolve(default_class)):
+            refs.append(("default_response_class", target))
         if callee in APP_CLASSES:
             self._location(call)  # the once-per-app findings are reported here
         self._deferred_objects.append(call)

@@ -67,9 +67,10 @@ class MissingResponseModel(Rule):
             seen.add(id(route))
             if route.response_model not in (None, "None"):
                 continue
-            if route.status_code == 204 or route.response_class in NON_JSON_RESPONSE_CLASSES:
+            response_class = route.response_class or project.default_response_class(endpoint)
+            if route.status_code == 204 or response_class in NON_JSON_RESPONSE_CLASSES:
                 continue
-            if route.response_class == "starlette.responses.Response":
+            if response_class == "starlette.responses.Response":
                 continue  # a raw ``Response``: the body is bytes the handler builds itself
             handler = endpoint.handler
             if handler is None:
