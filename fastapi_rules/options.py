@@ -11,6 +11,7 @@ DEFAULT_AUTH_PATTERNS = (
     "*current_*admin*",
     "require_*",
     "verify_*token*",
+    "verify_*auth*",
     "*authenticate*",
     "get_*token*",
     "*_auth",
