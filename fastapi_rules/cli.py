@@ -9,7 +9,6 @@ import click
 from fastapi_rules import __version__
 from fastapi_rules.api import KNOWN_CODES, config_for, lint_paths
 from fastapi_rules.config import ConfigError
-from fastapi_rules.engine import INTERNAL_TRACEBACKS
 from fastapi_rules.rules import ALL_RULES
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
@@ -81,8 +80,8 @@ def scan(
         click.echo(f"fastapi-rules: error: {missing}: no such file or directory", err=True)
     for finding in result.findings:
         click.echo(str(finding))
-        if verbose and finding in INTERNAL_TRACEBACKS:
-            click.echo(INTERNAL_TRACEBACKS[finding], err=True)
+        if verbose and finding in result.tracebacks:
+            click.echo(result.tracebacks[finding], err=True)
     count = len(result.findings)
     if result.files == 0 and not result.missing_paths:
         click.echo("fastapi-rules: no Python files found", err=True)

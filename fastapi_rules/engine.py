@@ -39,6 +39,7 @@ class FileResult:
     summary: ModuleSummary | None
     findings: list[Finding] = field(default_factory=list)
     noqa: dict[int, frozenset[str] | None] = field(default_factory=dict)
+    tracebacks: dict[Finding, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -47,6 +48,7 @@ class LintResult:
     files: int
     missing_paths: list[str]
     suppressed: int = 0
+    tracebacks: dict[Finding, str] = field(default_factory=dict)  # of FAR000 findings
 
 
 # -- discovery ---------------------------------------------------------------------------
@@ -233,21 +235,17 @@ def analyse_file(
             noqa,
         )
     except Exception as error:  # noqa: BLE001 - one bad file must not stop the run
-        return FileResult(None, [_internal_error(shown, "the FastAPI model builder", error)], noqa)
+        finding = _internal_error(shown, "the FastAPI model builder", error)
+        return FileResult(None, [finding], noqa, {finding: traceback.format_exc()})
     return FileResult(summary, [], noqa)
 
 
 def _internal_error(shown: str, what: str, error: BaseException) -> Finding:
     detail = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
-    finding = Finding(
+    return Finding(
         shown, 1, 1, INTERNAL_ERROR,
         f"internal error in {what}: {detail} (please report; --verbose shows the traceback)",
     )
-    INTERNAL_TRACEBACKS[finding] = traceback.format_exc()
-    return finding
-
-
-INTERNAL_TRACEBACKS: dict[Finding, str] = {}
 
 
 # -- selection -------------------------------------------------------------------------------
@@ -283,24 +281,33 @@ def lint(paths: Iterable[Path], config: Config, apply_noqa: bool = True) -> Lint
     project = ProjectIndex((r.summary for r in results if r.summary), config.auth)
     rules = [rule for rule in instantiate(rule_classes, config) if rule.code not in (INTERNAL_ERROR, UNPARSEABLE)]
     findings: list[Finding] = []
+    tracebacks: dict[Finding, str] = {}
     suppressed = 0
     for result in results:
         found = [f for f in result.findings if f.code in codes or f.code == INTERNAL_ERROR]
+        tracebacks.update(result.tracebacks)
         if result.summary is not None:
-            found.extend(_run_rules(rules, result.summary, project))
+            found.extend(_run_rules(rules, result.summary, project, tracebacks))
         for finding in found:
             if apply_noqa and is_suppressed(finding.code, finding.line, result.noqa):
                 suppressed += 1
             else:
                 findings.append(finding)
-    return LintResult(sorted(set(findings)), len(files), missing, suppressed)
+    return LintResult(sorted(set(findings)), len(files), missing, suppressed, tracebacks)
 
 
-def _run_rules(rules: list[Rule], summary: ModuleSummary, project: ProjectIndex) -> Iterator[Finding]:
+def _run_rules(
+    rules: list[Rule],
+    summary: ModuleSummary,
+    project: ProjectIndex,
+    tracebacks: dict[Finding, str],
+) -> Iterator[Finding]:
     for rule in rules:
         try:
             found = list(rule.check(summary, project))
         except Exception as error:  # noqa: BLE001 - isolate the failing rule
-            yield _internal_error(summary.path, f"rule {rule.code} ({rule.name})", error)
+            finding = _internal_error(summary.path, f"rule {rule.code} ({rule.name})", error)
+            tracebacks[finding] = traceback.format_exc()
+            yield finding
             continue
         yield from found

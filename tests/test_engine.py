@@ -20,6 +20,7 @@ def test_failing_rule_is_isolated(monkeypatch) -> None:
     assert internal and all("FAR301" in f.message and "ZeroDivisionError" in f.message for f in internal)
     codes = {f.code for f in result.findings}
     assert {"FAR201", "FAR401", "FAR302"} <= codes and "FAR301" not in codes
+    assert all("ZeroDivisionError: boom" in result.tracebacks[f] for f in internal)
 
 
 def test_output_is_deterministic() -> None:
