@@ -9,6 +9,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from fastapi_rules.model import (
+    ClassInfo,
     DependencyRef,
     FunctionInfo,
     Location,
@@ -69,7 +70,7 @@ class ProjectIndex:
         self.modules: dict[str, ModuleSummary] = {}
         self.functions: dict[str, FunctionInfo] = {}
         self.function_modules: dict[str, ModuleSummary] = {}
-        self.classes = {}
+        self.classes: dict[str, ClassInfo] = {}
         self.objects: dict[str, ObjectSite] = {}
         self.object_modules: dict[str, ModuleSummary] = {}
         self.aliases: dict[str, tuple[DependencyRef, ...]] = {}
@@ -98,18 +99,18 @@ class ProjectIndex:
             self.objects[PARAMETER_APP] = ObjectSite(PARAMETER_APP, "fastapi.FastAPI", None)
         # ``include_router`` is FastAPI's own verb: both its ends are routers even when
         # their class comes from a library we do not scan (cadwyn's VersionedAPIRouter).
-        self._included_ends: set[str] = set()
-        for summary in self.summaries:
-            for include in summary.includes:
-                for end in (include.parent, include.child):
-                    resolved = self.resolve(end)
-                    if resolved is not None:
-                        self._included_ends.add(resolved)
+        included_ends = {
+            resolved
+            for summary in self.summaries
+            for include in summary.includes
+            for end in (include.parent, include.child)
+            if (resolved := self.resolve(end)) is not None
+        }
         self.routers = {
             name: site
             for name, site in self.objects.items()
             if self._router_kind(site.callee)
-            or (name in self._included_ends and site.callee.rsplit(".", 1)[0] not in self.modules)
+            or (name in included_ends and site.callee.rsplit(".", 1)[0] not in self.modules)
         }
         self.endpoints: tuple[Endpoint, ...] = tuple(self._endpoints())
 
