@@ -79,6 +79,8 @@ class _ClassDraft:
     qualname: str
     bases: tuple[str, ...]
     dependencies: list[DependencyRef] = field(default_factory=list)
+    is_view: bool = False  # ``@cbv(router)``: class attributes are dependencies of each route
+    view_dependencies: list[DependencyRef] = field(default_factory=list)
 
 
 class ModuleModelBuilder(cst.CSTVisitor):
@@ -107,6 +109,7 @@ class ModuleModelBuilder(cst.CSTVisitor):
         self._open_candidates: list[int] = []  # a candidate's parts are not candidates
         self._module_strings: dict[str, tuple[str, bool, list[cst.CSTNode]]] = {}
         self._module_clients: dict[str, str] = {}
+        self._module_dicts: dict[str, cst.Dict] = {}  # for ``exception_handlers=handlers``
         # Positions cost more than the parse (LibCST's PositionProvider renders the
         # whole module): functions and objects get one only when the module needed
         # positions anyway, i.e. when it has something a rule reports.
@@ -222,7 +225,14 @@ class ModuleModelBuilder(cst.CSTVisitor):
         bases = tuple(
             base for arg in node.bases if (base := self.names.resolve(arg.value)) is not None
         )
-        self._classes.append(_ClassDraft(self._qualname_for(node.name.value), bases))
+        is_view = any(
+            isinstance(d.decorator, cst.Call)
+            and (self.names.resolve(d.decorator.func) or "").rsplit(".", 1)[-1] == "cbv"
+            for d in node.decorators
+        )
+        self._classes.append(
+            _ClassDraft(self._qualname_for(node.name.value), bases, is_view=is_view)
+        )
 
     def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
         draft = self._classes.pop()
@@ -238,6 +248,8 @@ class ModuleModelBuilder(cst.CSTVisitor):
         dependencies = self._parameter_dependencies(node.params)
         if in_class_body and name in ("__init__", "__call__"):
             self._classes[-1].dependencies.extend(dependencies)
+        if in_class_body and self._classes[-1].is_view:
+            dependencies = dependencies + self._classes[-1].view_dependencies
         draft = _FunctionDraft(qualname, node, dependencies)
         scope: dict[str, str] = {}
         for param in _all_params(node.params):
@@ -615,6 +627,13 @@ class ModuleModelBuilder(cst.CSTVisitor):
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
         if isinstance(node.target, cst.Name) and node.value is not None:
             self._bind(node.target.value, node.value)
+        if self._classes and self._function is None and self._classes[-1].is_view:
+            view = self._classes[-1]
+            if isinstance(node.value, cst.Call):
+                ref = self._dependency_call(node.value, node.annotation.annotation)
+                if ref is not None:
+                    view.view_dependencies.append(ref)
+            view.view_dependencies.extend(self._annotation_dependencies(node.annotation.annotation))
 
     def visit_TypeAlias(self, node: cst.TypeAlias) -> None:
         if self._function is None and not self._classes:
@@ -661,6 +680,8 @@ class ModuleModelBuilder(cst.CSTVisitor):
         string = self._string_value(value)
         if string is not None:
             (draft.strings if draft is not None else self._module_strings)[name] = string
+        if at_module_level and isinstance(value, cst.Dict):
+            self._module_dicts[name] = value
         if at_module_level:
             alias_dependencies = self._alias_dependencies(value)
             if alias_dependencies:
@@ -704,6 +725,8 @@ class ModuleModelBuilder(cst.CSTVisitor):
                     if target is not None:
                         refs.append((keyword, target))
         handlers = _keyword(call, "exception_handlers")
+        if isinstance(handlers, cst.Name):
+            handlers = self._module_dicts.get(handlers.value)
         if isinstance(handlers, cst.Dict):
             for element in handlers.elements:
                 if isinstance(element, cst.DictElement):
