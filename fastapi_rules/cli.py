@@ -9,6 +9,7 @@ import click
 from fastapi_rules import __version__
 from fastapi_rules.api import KNOWN_CODES, config_for, lint_paths
 from fastapi_rules.config import ConfigError
+from fastapi_rules.engine import selected_rules
 from fastapi_rules.rules import ALL_RULES
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
@@ -75,6 +76,8 @@ def scan(
     except ConfigError as error:
         click.echo(f"fastapi-rules: error: {error}", err=True)
         sys.exit(EXIT_USAGE)
+    if not selected_rules(config):
+        click.echo("fastapi-rules: warning: no rules selected (check `select` and `ignore`)", err=True)
     result = lint_paths(path_list, config)
     for missing in result.missing_paths:
         click.echo(f"fastapi-rules: error: {missing}: no such file or directory", err=True)
