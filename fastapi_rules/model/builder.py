@@ -141,7 +141,7 @@ class ModuleModelBuilder(cst.CSTVisitor):
             ]
             objects = [
                 dataclasses.replace(site, location=self._location(call))
-                for site, call in zip(self.objects, self._deferred_objects)
+                for site, call in zip(self.objects, self._deferred_objects, strict=True)
             ]
         return ModuleSummary(
             path=self.path,
@@ -738,7 +738,7 @@ class ModuleModelBuilder(cst.CSTVisitor):
                             self.names.resolve(element.key),
                         )
                     )
-        for keyword, target in refs:
+        for _keyword_name, target in refs:
             self.registrations.append(RegistrationSite(qualname, "startup", target))
         default_class = _keyword(call, "default_response_class")
         if default_class is not None and (target := self.names.resolve(default_class)):
