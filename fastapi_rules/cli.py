@@ -1,6 +1,7 @@
 """The command line: a thin click app; all analysis lives in the engine."""
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -9,7 +10,14 @@ import click
 from fastapi_rules import __version__
 from fastapi_rules.api import KNOWN_CODES, config_for, lint_paths
 from fastapi_rules.config import ConfigError
-from fastapi_rules.engine import selected_rules
+from fastapi_rules.engine import scan_project, selected_rules
+from fastapi_rules.report.routes import (
+    render_csv,
+    render_json,
+    render_markdown,
+    render_table,
+    route_rows,
+)
 from fastapi_rules.rules import ALL_RULES
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
@@ -36,6 +44,8 @@ def main() -> None:
     Examples:
       fastapi-rules scan app/              lint a project
       fastapi-rules scan --select FAR2 .   only the auth rules
+      fastapi-rules routes --unauthenticated app/
+                                           endpoints no dependency protects
       fastapi-rules rules                  list every rule code
 
     Exit status: 0 no findings, 1 findings, 2 usage or configuration error.
@@ -95,6 +105,59 @@ def scan(
     if result.missing_paths:
         sys.exit(EXIT_USAGE)
     sys.exit(EXIT_FINDINGS if count else EXIT_CLEAN)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["table", "json", "markdown", "csv"]),
+    default="table",
+    show_default=True,
+    help="Output format.",
+)
+@click.option("--unauthenticated", is_flag=True, help="Only endpoints no dependency authenticates.")
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="pyproject.toml or .fastapi-rules.yaml to use instead of the one found from PATHS.",
+)
+def routes(
+    paths: tuple[Path, ...], output_format: str, unauthenticated: bool, config_path: Path | None
+) -> None:
+    """List every endpoint of the application in PATHS, with who may call it.
+
+    One row per endpoint as FastAPI serves it (a router included twice gives two
+    rows): methods, full path with every prefix, handler file:line, auth (`yes:` and
+    the dependency that authenticates, `public path`, or `NO`), response model and
+    status code. Sorted by path, then methods.
+    """
+    path_list = list(paths) or [Path(".")]
+    try:
+        config = config_for(path_list, config_path)
+    except ConfigError as error:
+        click.echo(f"fastapi-rules: error: {error}", err=True)
+        sys.exit(EXIT_USAGE)
+    scanned = scan_project(path_list, config)
+    for missing in scanned.missing_paths:
+        click.echo(f"fastapi-rules: error: {missing}: no such file or directory", err=True)
+    rows = route_rows(scanned.project)
+    if unauthenticated:
+        rows = [row for row in rows if row.unauthenticated]
+    if output_format == "json":
+        click.echo(render_json(rows))
+    elif output_format == "csv":
+        click.echo(render_csv(rows))
+    elif output_format == "markdown":
+        click.echo(render_markdown(rows))
+    else:
+        color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+        click.echo(render_table(rows, color))
+    unprotected = sum(row.unauthenticated for row in rows)
+    click.echo(f"{len(rows)} endpoints, {unprotected} without authentication.", err=True)
+    sys.exit(EXIT_USAGE if scanned.missing_paths else EXIT_CLEAN)
 
 
 @main.command()

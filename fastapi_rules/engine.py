@@ -272,13 +272,29 @@ def instantiate(rules: Iterable[type[Rule]], config: Config) -> list[Rule]:
 
 
 # -- the run -----------------------------------------------------------------------------
-def lint(paths: Iterable[Path], config: Config, apply_noqa: bool = True) -> LintResult:
+@dataclass
+class ScannedProject:
+    """Every file's analysis and the project index built from them."""
+
+    results: list[FileResult]
+    project: ProjectIndex
+    files: int
+    missing_paths: list[str]
+
+
+def scan_project(paths: Iterable[Path], config: Config) -> ScannedProject:
     files, missing = discover(paths, config.exclude)
-    rule_classes = selected_rules(config)
-    codes = {rule.code for rule in rule_classes}
     names = module_names(files, config.src)
     results = [analyse_file(path, display_path(path), config, names[path]) for path, _ in files]
     project = ProjectIndex((r.summary for r in results if r.summary), config.auth)
+    return ScannedProject(results, project, len(files), missing)
+
+
+def lint(paths: Iterable[Path], config: Config, apply_noqa: bool = True) -> LintResult:
+    scanned = scan_project(paths, config)
+    results, project = scanned.results, scanned.project
+    rule_classes = selected_rules(config)
+    codes = {rule.code for rule in rule_classes}
     rules = [rule for rule in instantiate(rule_classes, config) if rule.code not in (INTERNAL_ERROR, UNPARSEABLE)]
     findings: list[Finding] = []
     tracebacks: dict[Finding, str] = {}
@@ -293,7 +309,9 @@ def lint(paths: Iterable[Path], config: Config, apply_noqa: bool = True) -> Lint
                 suppressed += 1
             else:
                 findings.append(finding)
-    return LintResult(sorted(set(findings)), len(files), missing, suppressed, tracebacks)
+    return LintResult(
+        sorted(set(findings)), scanned.files, scanned.missing_paths, suppressed, tracebacks
+    )
 
 
 def _run_rules(

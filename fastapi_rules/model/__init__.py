@@ -86,7 +86,7 @@ class RouteSite:
     handler: str | None  # qualname of the endpoint function
     location: Location  # the handler's def, or the registering call
     dependencies: tuple[DependencyRef, ...]  # decorator ``dependencies=[...]``
-    response_model: str | None  # None: absent; "None": explicit None; else source text
+    response_model: str | None  # None: absent; "None": explicit None; else resolved text
     status_code: int | None
     status_code_given: bool
     response_class: str | None

@@ -435,7 +435,7 @@ class ModuleModelBuilder(cst.CSTVisitor):
             dependencies=self._dependency_list(_keyword(call, "dependencies")),
             response_model=None
             if response_model is None
-            else ("None" if _is_none(response_model) else _source_hint(response_model)),
+            else ("None" if _is_none(response_model) else self._annotation_text(response_model)),
             status_code=self._status_code(status),
             status_code_given=status is not None,
             response_class=self.names.resolve(response_class) if response_class else None,
@@ -929,10 +929,6 @@ def _keyword(call: cst.Call, keyword: str) -> cst.BaseExpression | None:
 
 def _is_none(node: cst.BaseExpression) -> bool:
     return isinstance(node, cst.Name) and node.value == "None"
-
-
-def _source_hint(node: cst.BaseExpression) -> str:
-    return dotted_name(node) or type(node).__name__
 
 
 def _string_list(node: cst.BaseExpression | None) -> tuple[str, ...]:

@@ -1,0 +1,88 @@
+"""The API surface, endpoint by endpoint, with who may call it (``fastapi-rules routes``)."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from dataclasses import asdict, dataclass
+
+from fastapi_rules.project import ProjectIndex
+
+COLUMNS = ("methods", "path", "handler", "auth", "response_model", "status_code")
+_QUALIFIED = re.compile(r"[\w.]+\.(\w+)")
+
+
+@dataclass(frozen=True, order=True)
+class RouteRow:
+    path: str
+    methods: str
+    handler: str  # file:line
+    auth: str  # "yes: <why>", "public path", "global (auth.global)" or "NO"
+    response_model: str
+    status_code: str
+
+    @property
+    def unauthenticated(self) -> bool:
+        return self.auth == "NO"
+
+
+def route_rows(project: ProjectIndex) -> list[RouteRow]:
+    """One row per endpoint as served (a router mounted twice gives two rows)."""
+    rows: set[RouteRow] = set()
+    for endpoint in project.endpoints:
+        route = endpoint.route
+        if project.is_public(endpoint.full_path):
+            auth = "public path"
+        elif project.auth.global_:
+            auth = "global (auth.global)"
+        else:
+            reason = project.auth_reason(endpoint.dependencies)
+            auth = f"yes: {reason}" if reason else "NO"
+        response_model = route.response_model or (
+            endpoint.handler.return_annotation if endpoint.handler else None
+        )
+        rows.add(
+            RouteRow(
+                path=endpoint.full_path or "/",
+                methods=",".join(route.methods),
+                handler=f"{endpoint.summary.path}:{endpoint.location.line}",
+                auth=auth,
+                response_model=_QUALIFIED.sub(r"\1", response_model or ""),
+                status_code=str(route.status_code) if route.status_code else "",
+            )
+        )
+    return sorted(rows)
+
+
+def render_json(rows: list[RouteRow]) -> str:
+    return json.dumps([{key: asdict(row)[key] for key in COLUMNS} for row in rows], indent=2)
+
+
+def render_csv(rows: list[RouteRow]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    for row in rows:
+        writer.writerow([asdict(row)[key] for key in COLUMNS])
+    return out.getvalue().rstrip("\n")
+
+
+def render_markdown(rows: list[RouteRow]) -> str:
+    lines = ["| " + " | ".join(COLUMNS) + " |", "|" + "---|" * len(COLUMNS)]
+    for row in rows:
+        cells = [asdict(row)[key].replace("|", "\\|") for key in COLUMNS]
+        lines.append("| " + " | ".join(f"`{c}`" if c and i < 3 else c for i, c in enumerate(cells)) + " |")
+    return "\n".join(lines)
+
+
+def render_table(rows: list[RouteRow], color: bool) -> str:
+    table = [COLUMNS] + [tuple(asdict(row)[key] for key in COLUMNS) for row in rows]
+    widths = [max(len(line[i]) for line in table) for i in range(len(COLUMNS))]
+    out = []
+    for number, line in enumerate(table):
+        cells = [cell.ljust(width) for cell, width in zip(line, widths, strict=True)]
+        if color and number and line[3] == "NO":
+            cells[3] = f"\x1b[1;31m{cells[3]}\x1b[0m"
+        out.append("  ".join(cells).rstrip())
+    return "\n".join(out)

@@ -1,0 +1,102 @@
+"""`fastapi-rules routes`: the endpoint table, as a subprocess."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+PROJECT = {
+    "app/__init__.py": "",
+    "app/deps.py": """
+        from typing import Annotated
+        from fastapi import Depends
+        from fastapi.security import OAuth2PasswordBearer
+
+        scheme = OAuth2PasswordBearer(tokenUrl="token")
+
+        def load_user(token: Annotated[str, Depends(scheme)]) -> str:
+            return token
+
+        CurrentUser = Annotated[str, Depends(load_user)]
+    """,
+    "app/items.py": """
+        from fastapi import APIRouter
+        from app.deps import CurrentUser
+
+        router = APIRouter(prefix="/items")
+
+        @router.get("", response_model=list[int])
+        def list_items(user: CurrentUser) -> list[int]:
+            return []
+
+        @router.post("", status_code=201)
+        def create_item() -> int:
+            return 1
+    """,
+    "app/main.py": """
+        from fastapi import FastAPI
+        from app import items
+
+        app = FastAPI()
+        app.include_router(items.router, prefix="/v1")
+        app.include_router(items.router, prefix="/v2")
+
+        @app.get("/health")
+        def health() -> str:
+            return "ok"
+    """,
+}
+
+
+@pytest.fixture()
+def project(tmp_path: Path) -> Path:
+    for name, source in PROJECT.items():
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(source))
+    return tmp_path
+
+
+def routes(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "fastapi_rules", "routes", *args, "."],
+        cwd=project, capture_output=True, text=True, timeout=120,
+    )
+
+
+def test_json_rows(project: Path) -> None:
+    result = routes(project, "--format", "json")
+    assert result.returncode == 0, result.stderr
+    rows = json.loads(result.stdout)
+    by_auth = "yes: CurrentUser → load_user → scheme (security scheme OAuth2PasswordBearer)"
+    assert rows == [
+        {"methods": "GET", "path": "/health", "handler": "app/main.py:10", "auth": "public path",
+         "response_model": "str", "status_code": ""},
+        {"methods": "GET", "path": "/v1/items", "handler": "app/items.py:8", "auth": by_auth,
+         "response_model": "list[int]", "status_code": ""},
+        {"methods": "POST", "path": "/v1/items", "handler": "app/items.py:12", "auth": "NO",
+         "response_model": "int", "status_code": "201"},
+        {"methods": "GET", "path": "/v2/items", "handler": "app/items.py:8", "auth": by_auth,
+         "response_model": "list[int]", "status_code": ""},
+        {"methods": "POST", "path": "/v2/items", "handler": "app/items.py:12", "auth": "NO",
+         "response_model": "int", "status_code": "201"},
+    ]
+    assert "5 endpoints, 2 without authentication." in result.stderr
+
+
+def test_unauthenticated_filter_and_formats(project: Path) -> None:
+    rows = list(csv.DictReader(io.StringIO(routes(project, "--format", "csv", "--unauthenticated").stdout)))
+    assert [(r["methods"], r["path"]) for r in rows] == [("POST", "/v1/items"), ("POST", "/v2/items")]
+    markdown = routes(project, "--format", "markdown").stdout.splitlines()
+    assert markdown[0].startswith("| methods | path |") and len(markdown) == 2 + 5
+    table = routes(project).stdout
+    assert "\x1b[" not in table  # not a terminal: no colour
+    assert table.splitlines()[0].split() == [
+        "methods", "path", "handler", "auth", "response_model", "status_code"
+    ]
