@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import fnmatch
 from functools import cached_property
-from pathlib import PurePath
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -92,7 +91,7 @@ class ProjectIndex:
         apps = [
             name
             for name, site in self.objects.items()
-            if site.callee in APP_CLASSES and not is_test_path(self.object_modules[name].path)
+            if self._router_kind(site.callee) == "app" and not self.object_modules[name].is_test
         ]
         self._parameter_app = apps[0] if len(apps) == 1 else PARAMETER_APP
         if self._parameter_app == PARAMETER_APP:
@@ -168,7 +167,7 @@ class ProjectIndex:
     def _mounts(self) -> dict[str, list[Mount]]:
         children: dict[str, list] = {}
         for summary in self.summaries:
-            if is_test_path(summary.path):
+            if summary.is_test:
                 continue  # a test app mounting a router does not serve it in production
             for include in summary.includes:
                 parent = self.resolve(include.parent)
@@ -199,7 +198,7 @@ class ProjectIndex:
             name
             for name in self.routers
             if self.is_app(name)
-            and (name == PARAMETER_APP or not is_test_path(self.object_modules[name].path))
+            and (name == PARAMETER_APP or not self.object_modules[name].is_test)
         ]
         for app in sorted(apps):
             visit(app, Mount("", (), app), (app,))
@@ -413,14 +412,3 @@ class ProjectIndex:
                     modules.add(self.function_modules[target].module)
         return modules
 
-
-def is_test_path(path: str) -> bool:
-    """Test code: under ``tests/``/``test/``, ``test_*.py``, ``*_test.py``, ``conftest.py``."""
-    parts = PurePath(path).parts
-    name = parts[-1] if parts else ""
-    return (
-        any(part in ("tests", "test") for part in parts[:-1])
-        or name.startswith("test_")
-        or name.endswith("_test.py")
-        or name == "conftest.py"
-    )

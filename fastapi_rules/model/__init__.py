@@ -7,6 +7,10 @@ code), resolved through the module's imports; nothing is imported or executed.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import PurePath
+
+# Migrations are where raw SQL and DDL built from table names belong.
+MIGRATION_DIRECTORIES = frozenset({"alembic", "migrations", "versions"})
 
 
 @dataclass(frozen=True)
@@ -145,3 +149,22 @@ class ModuleSummary:
     error_bodies: tuple[ErrorBodySite, ...] = ()
     sql: tuple[SqlSite, ...] = ()
     raises_http_exception: bool = False
+
+    @property
+    def is_test(self) -> bool:
+        """Under ``tests/``/``test/``, ``test_*.py``, ``*_test.py``, ``conftest.py``."""
+        path = PurePath(self.path)
+        return (
+            any(part in ("tests", "test") for part in path.parts[:-1])
+            or path.name.startswith("test_")
+            or path.name.endswith("_test.py")
+            or path.name == "conftest.py"
+        )
+
+    @property
+    def is_migration(self) -> bool:
+        """Under a migrations directory, or a ``migrations.py`` module (lnbits' layout)."""
+        path = PurePath(self.path)
+        return path.stem == "migrations" or bool(
+            MIGRATION_DIRECTORIES.intersection(path.parts[:-1])
+        )

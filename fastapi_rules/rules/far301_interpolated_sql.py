@@ -6,7 +6,6 @@ from fastapi_rules.finding import Finding
 from fastapi_rules.model import ModuleSummary
 from fastapi_rules.project import ProjectIndex
 from fastapi_rules.rules.base import Rule
-from fastapi_rules.rules.far302_raw_sql import is_migration
 
 
 class InterpolatedSql(Rule):
@@ -22,8 +21,8 @@ class InterpolatedSql(Rule):
     and no sink is seen. Interpolating module-level string constants only is
     left alone, and so is prose that merely starts with "Select" or "Update".
     Migrations (files under `alembic/`, `migrations/` or a `versions/`
-    directory, and `migrations.py` modules) are left alone: they build DDL from their own table names, never
-    from request data.
+    directory, and `migrations.py` modules) are left alone: they build DDL from
+    their own table names, never from request data.
 
     Why is this bad?
     A value spliced into SQL text is SQL injection waiting for the wrong input;
@@ -37,7 +36,7 @@ class InterpolatedSql(Rule):
     seed = "000 §9; 003 Inviolable Rules (never string concatenation for SQL); 002 §2"
 
     def check(self, summary: ModuleSummary, project: ProjectIndex) -> Iterator[Finding]:
-        if is_migration(summary.path):
+        if summary.is_migration:
             return
         for site in summary.sql:
             if site.kind == "interpolated":

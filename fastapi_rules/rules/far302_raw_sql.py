@@ -1,21 +1,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import PurePath
 
 from fastapi_rules.finding import Finding
 from fastapi_rules.model import ModuleSummary
 from fastapi_rules.project import ProjectIndex
 from fastapi_rules.rules.base import Rule
-
-# Migrations are where raw SQL belongs.
-MIGRATION_DIRECTORIES = frozenset({"alembic", "migrations", "versions"})
-
-
-def is_migration(path: str) -> bool:
-    """Under a migrations directory, or a ``migrations.py`` module (lnbits' layout)."""
-    parts = PurePath(path)
-    return parts.stem == "migrations" or bool(MIGRATION_DIRECTORIES.intersection(parts.parts[:-1]))
 
 
 class RawSql(Rule):
@@ -40,7 +30,7 @@ class RawSql(Rule):
     seed = "000 §4 (SQLAlchemy ORM); 003 Inviolable Rules (parameterized queries)"
 
     def check(self, summary: ModuleSummary, project: ProjectIndex) -> Iterator[Finding]:
-        if is_migration(summary.path):
+        if summary.is_migration:
             return
         for site in summary.sql:
             if site.kind == "literal" and site.sink is not None:
