@@ -62,6 +62,15 @@ class Endpoint:
     location: Location  # the handler's def when it is in the route's module, else the route
 
 
+@dataclass(frozen=True)
+class Access:
+    """Who may call an endpoint: ``public`` (public path), ``global`` (``auth.global``),
+    ``authenticated`` (``reason`` says which dependency), or ``open``."""
+
+    kind: str
+    reason: str | None = None
+
+
 class ProjectIndex:
     def __init__(self, summaries: Iterable[ModuleSummary], auth: AuthOptions) -> None:
         self.summaries = tuple(summaries)
@@ -252,6 +261,14 @@ class ProjectIndex:
         return None
 
     # -- auth ------------------------------------------------------------------------
+    def access(self, endpoint: Endpoint) -> Access:
+        if self.is_public(endpoint.full_path):
+            return Access("public")
+        if self.auth.global_:
+            return Access("global")
+        reason = self.auth_reason(endpoint.dependencies)
+        return Access("authenticated", reason) if reason else Access("open")
+
     def is_public(self, full_path: str) -> bool:
         return any(fnmatch.fnmatchcase(full_path, pattern) for pattern in self.auth.public_paths)
 

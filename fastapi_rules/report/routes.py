@@ -32,13 +32,12 @@ def route_rows(project: ProjectIndex) -> list[RouteRow]:
     rows: set[RouteRow] = set()
     for endpoint in project.endpoints:
         route = endpoint.route
-        if project.is_public(endpoint.full_path):
-            auth = "public path"
-        elif project.auth.global_:
-            auth = "global (auth.global)"
-        else:
-            reason = project.auth_reason(endpoint.dependencies)
-            auth = f"yes: {reason}" if reason else "NO"
+        access = project.access(endpoint)
+        auth = {
+            "public": "public path",
+            "global": "global (auth.global)",
+            "authenticated": f"yes: {access.reason}",
+        }.get(access.kind, "NO")
         response_model = route.response_model or (
             endpoint.handler.return_annotation if endpoint.handler else None
         )

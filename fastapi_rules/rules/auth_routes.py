@@ -18,8 +18,6 @@ class UnauthenticatedRoute(Rule):
     Options = AuthOptions
 
     def check(self, summary: ModuleSummary, project: ProjectIndex) -> Iterator[Finding]:
-        if project.auth.global_:
-            return
         reported: set[tuple[int, str]] = set()
         for endpoint in project.endpoints:
             route = endpoint.route
@@ -28,9 +26,7 @@ class UnauthenticatedRoute(Rule):
             methods = [m for m in route.methods if m in self.methods or (
                 route.is_websocket and "GET" in self.methods
             )]
-            if not methods or project.is_public(endpoint.full_path):
-                continue
-            if project.auth_reason(endpoint.dependencies) is not None:
+            if not methods or project.access(endpoint).kind != "open":
                 continue
             location = endpoint.location
             key = (location.line, endpoint.full_path)
