@@ -33,6 +33,9 @@ NON_JSON_RESPONSE_CLASSES = frozenset(
         "sse_starlette.sse.EventSourceResponse",
     }
 )
+# ``response_class=Response`` declares a raw body the handler builds itself; as a
+# return annotation, a bare ``Response`` is still schemaless.
+NON_JSON_RESPONSE_CLASS_ARGUMENTS = NON_JSON_RESPONSE_CLASSES | {"starlette.responses.Response"}
 
 
 class MissingResponseModel(Rule):
@@ -65,21 +68,17 @@ class MissingResponseModel(Rule):
             if endpoint.summary is not summary or id(route) in seen or route.is_websocket:
                 continue
             seen.add(id(route))
-            if route.response_model not in (None, "None"):
-                continue
+            if route.response_model is not None:
+                continue  # a model, or ``response_model=None``: FastAPI's documented opt-out
             response_class = route.response_class or project.default_response_class(endpoint)
-            if route.status_code == 204 or response_class in NON_JSON_RESPONSE_CLASSES:
+            if route.status_code == 204 or response_class in NON_JSON_RESPONSE_CLASS_ARGUMENTS:
                 continue
-            if response_class == "starlette.responses.Response":
-                continue  # a raw ``Response``: the body is bytes the handler builds itself
             handler = endpoint.handler
             if handler is None:
                 continue  # an endpoint we cannot see: say nothing
             returns = handler.return_annotation
             if returns in NON_JSON_RESPONSE_CLASSES:
                 continue
-            if route.response_model == "None":
-                continue  # explicit opt-out, FastAPI's documented way to return a Response
             if returns is not None and returns not in SCHEMALESS_ANNOTATIONS:
                 continue
             yield self.finding(
