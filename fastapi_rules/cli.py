@@ -9,7 +9,7 @@ import click
 
 from fastapi_rules import __version__
 from fastapi_rules.api import KNOWN_CODES, config_for, lint_paths
-from fastapi_rules.config import ConfigError
+from fastapi_rules.config import Config, ConfigError
 from fastapi_rules.engine import scan_project, selected_rules
 from fastapi_rules.report.routes import (
     render_csv,
@@ -33,6 +33,20 @@ def _codes(value: str | None) -> tuple[str, ...] | None:
                 f"unknown rule code {code!r} (see `fastapi-rules rules`)"
             )
     return codes
+
+
+def _config(paths: list[Path], config_path: Path | None) -> Config:
+    """The configuration, or exit 2 with the message naming file, key and fix."""
+    try:
+        return config_for(paths, config_path)
+    except ConfigError as error:
+        click.echo(f"fastapi-rules: error: {error}", err=True)
+        sys.exit(EXIT_USAGE)
+
+
+def _report_missing(missing_paths: list[str]) -> None:
+    for missing in missing_paths:
+        click.echo(f"fastapi-rules: error: {missing}: no such file or directory", err=True)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -80,17 +94,13 @@ def scan(
     path_list = list(paths) or [Path(".")]
     try:
         select_codes, ignore_codes = _codes(select), _codes(ignore)
-        config = config_for(path_list, config_path).with_selection(select_codes, ignore_codes)
     except click.BadParameter as error:
         raise click.UsageError(str(error.message)) from None
-    except ConfigError as error:
-        click.echo(f"fastapi-rules: error: {error}", err=True)
-        sys.exit(EXIT_USAGE)
+    config = _config(path_list, config_path).with_selection(select_codes, ignore_codes)
     if not selected_rules(config):
         click.echo("fastapi-rules: warning: no rules selected (check `select` and `ignore`)", err=True)
     result = lint_paths(path_list, config)
-    for missing in result.missing_paths:
-        click.echo(f"fastapi-rules: error: {missing}: no such file or directory", err=True)
+    _report_missing(result.missing_paths)
     for finding in result.findings:
         click.echo(str(finding))
         if verbose and finding in result.tracebacks:
@@ -135,14 +145,8 @@ def routes(
     status code. Sorted by path, then methods.
     """
     path_list = list(paths) or [Path(".")]
-    try:
-        config = config_for(path_list, config_path)
-    except ConfigError as error:
-        click.echo(f"fastapi-rules: error: {error}", err=True)
-        sys.exit(EXIT_USAGE)
-    scanned = scan_project(path_list, config)
-    for missing in scanned.missing_paths:
-        click.echo(f"fastapi-rules: error: {missing}: no such file or directory", err=True)
+    scanned = scan_project(path_list, _config(path_list, config_path))
+    _report_missing(scanned.missing_paths)
     rows = route_rows(scanned.project)
     if unauthenticated:
         rows = [row for row in rows if row.unauthenticated]
