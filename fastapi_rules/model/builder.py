@@ -611,7 +611,7 @@ class ModuleModelBuilder(cst.CSTVisitor):
             draft = self._function
             if draft is not None and receiver.value in draft.client_types:
                 return draft.client_types[receiver.value]
-            if self._is_local(receiver.value):
+            if self.names.is_local(receiver.value):
                 return None
             return self._module_clients.get(receiver.value)
         if isinstance(receiver, cst.Call):
@@ -665,18 +665,17 @@ class ModuleModelBuilder(cst.CSTVisitor):
             draft.client_types[name] = client
         else:
             draft.client_types.pop(name, None)
-            self.names.local_scopes[-1].setdefault(name, "")
+            self.names.bind_local(name)
 
     def visit_For(self, node: cst.For) -> None:
         if self._functions and isinstance(node.target, cst.Name):
-            self.names.local_scopes[-1].setdefault(node.target.value, "")
+            self.names.bind_local(node.target.value)
 
     def _bind(self, name: str, value: cst.BaseExpression) -> None:
         draft = self._function
         at_module_level = draft is None and not self._classes
         if draft is not None:
-            # a local binding shadows imports and builtins (``open = ...``, ``requests = ...``)
-            self.names.local_scopes[-1].setdefault(name, "")
+            self.names.bind_local(name)  # ``open = ...``, ``requests = ...``
         string = self._string_value(value)
         if string is not None:
             (draft.strings if draft is not None else self._module_strings)[name] = string
@@ -815,13 +814,10 @@ class ModuleModelBuilder(cst.CSTVisitor):
             draft = self._function
             if draft is not None and node.value in draft.strings:
                 return draft.strings[node.value]
-            if self._is_local(node.value):
+            if self.names.is_local(node.value):
                 return None  # a parameter or local that shadows a module constant
             return self._module_strings.get(node.value)
         return None
-
-    def _is_local(self, name: str) -> bool:
-        return bool(self.names.local_scopes) and name in self.names.local_scopes[-1]
 
     def _is_constant(self, node: cst.BaseExpression) -> bool:
         """A module-level string constant (``TABLE = "users"``), or a literal."""
@@ -830,7 +826,7 @@ class ModuleModelBuilder(cst.CSTVisitor):
         if isinstance(node, cst.Name):
             value = self._module_strings.get(node.value)
             draft = self._function
-            shadowed = (draft is not None and node.value in draft.strings) or self._is_local(
+            shadowed = (draft is not None and node.value in draft.strings) or self.names.is_local(
                 node.value
             )
             return value is not None and not value[1] and not shadowed

@@ -115,6 +115,14 @@ class ImportTable:
         """A name bound by a module-level def, class or assignment."""
         self.module_names.setdefault(name, qualname or f"{self.module}.{name}")
 
+    def bind_local(self, name: str) -> None:
+        """A local binding in the current function shadows imports and builtins."""
+        if self.local_scopes:
+            self.local_scopes[-1].setdefault(name, "")
+
+    def is_local(self, name: str) -> bool:
+        return bool(self.local_scopes) and name in self.local_scopes[-1]
+
     def resolve_name(self, name: str) -> str | None:
         for scope in reversed(self.local_scopes):
             if name in scope:
