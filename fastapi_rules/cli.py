@@ -17,6 +17,7 @@ from fastapi_rules.report.routes import (
     render_markdown,
     render_table,
     route_rows,
+    summary_line,
 )
 from fastapi_rules.rules import ALL_RULES
 
@@ -127,7 +128,11 @@ def scan(
     show_default=True,
     help="Output format.",
 )
-@click.option("--unauthenticated", is_flag=True, help="Only endpoints no dependency authenticates.")
+@click.option(
+    "--unauthenticated",
+    is_flag=True,
+    help="Only endpoints no dependency authenticates: auth `NO` or `unknown`.",
+)
 @click.option(
     "--config",
     "config_path",
@@ -140,9 +145,17 @@ def routes(
     """List every endpoint of the application in PATHS, with who may call it.
 
     One row per endpoint as FastAPI serves it (a router included twice gives two
-    rows): methods, full path with every prefix, handler file:line, auth (`yes:` and
-    the dependency that authenticates, `public path`, or `NO`), response model and
-    status code. Sorted by path, then methods.
+    rows): methods, full path with every prefix, handler file:line, auth, response
+    model and status code. Sorted by path, then methods.
+
+    \b
+    auth is one of:
+      yes: <dependency and why it counts> via <where it is declared>
+      global: <auth middleware, or auth.global = true>
+      public path      the full path matches auth.public_paths
+      unknown: <why>   no auth found, but an include_router above it could not
+                       be resolved, so inherited dependencies may be missing
+      NO               nothing authenticates it (FAR201/FAR202)
     """
     path_list = list(paths) or [Path(".")]
     scanned = scan_project(path_list, _config(path_list, config_path))
@@ -159,8 +172,7 @@ def routes(
     else:
         color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
         click.echo(render_table(rows, color))
-    unprotected = sum(row.unauthenticated for row in rows)
-    click.echo(f"{len(rows)} endpoints, {unprotected} without authentication.", err=True)
+    click.echo(summary_line(rows), err=True)
     sys.exit(EXIT_USAGE if scanned.missing_paths else EXIT_CLEAN)
 
 

@@ -18,6 +18,8 @@ DEFAULT_AUTH_PATTERNS = (
     "*auth_required*",
     "*login_required*",
 )
+# Starlette's AuthenticationMiddleware and the usual names of hand-written ones.
+DEFAULT_AUTH_MIDDLEWARE = ("*auth*middleware*",)
 DEFAULT_PUBLIC_PATHS = (
     "*/login*",
     "*/logout*",
@@ -80,6 +82,10 @@ class AuthOptions:
     )
     global_: bool = field(
         default=False, metadata={"help": 'Authentication happens for every route (in middleware): FAR201/FAR202 stay silent.'}
+    )
+    middleware: tuple[str, ...] = field(
+        default=DEFAULT_AUTH_MIDDLEWARE,
+        metadata={"help": "Glob patterns over a middleware's class or function name (``add_middleware``, ``@app.middleware``) that authenticate every request of its app."},
     )
 
 

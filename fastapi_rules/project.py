@@ -11,6 +11,7 @@ from fastapi_rules.model import (
     ClassInfo,
     DependencyRef,
     FunctionInfo,
+    IncludeSite,
     Location,
     ModuleSummary,
     ObjectSite,
@@ -41,12 +42,25 @@ _MAX_DEPTH = 12
 
 
 @dataclass(frozen=True)
+class Declared:
+    """A dependency and where it is declared, as the ``routes`` table cites it."""
+
+    ref: DependencyRef
+    origin: str  # ``APIRouter(dependencies=…) in api/main.py:12``, ``a handler parameter``
+
+
+@dataclass(frozen=True)
 class Mount:
-    """Where a router is served: the prefix before its own, and inherited dependencies."""
+    """Where a router is served: the prefix before its own, and inherited dependencies.
+
+    ``unknown`` says why the include chain above it could not be resolved: then the
+    prefix and inherited dependencies may be incomplete.
+    """
 
     prefix: str
-    dependencies: tuple[DependencyRef, ...]
+    dependencies: tuple[Declared, ...]
     app: str | None
+    unknown: str | None = None
 
 
 @dataclass(frozen=True)
@@ -57,15 +71,21 @@ class Endpoint:
     summary: ModuleSummary
     handler: FunctionInfo | None
     full_path: str
-    dependencies: tuple[DependencyRef, ...]
+    declared: tuple[Declared, ...]  # outermost first: app, includes, routers, route, handler
     app: str | None
     location: Location  # the handler's def when it is in the route's module, else the route
+    unknown: str | None = None  # why the include chain is not fully resolved
+
+    @property
+    def dependencies(self) -> tuple[DependencyRef, ...]:
+        return tuple(declared.ref for declared in self.declared)
 
 
 @dataclass(frozen=True)
 class Access:
-    """Who may call an endpoint: ``public`` (public path), ``global`` (``auth.global``),
-    ``authenticated`` (``reason`` says which dependency), or ``open``."""
+    """Who may call an endpoint: ``public`` (public path), ``global`` (``auth.global`` or
+    an auth middleware), ``authenticated``, ``unknown`` (no auth found, but the include
+    chain is not resolved) or ``open``; ``reason`` says why."""
 
     kind: str
     reason: str | None = None
@@ -95,6 +115,7 @@ class ProjectIndex:
             for alias in summary.aliases:
                 self.aliases.setdefault(alias.qualname, alias.dependencies)
         self._auth_cache: dict[tuple[str, str | None, bool], str | None] = {}
+        self._mounted_in: dict[str, str] = {}  # sub-application -> the app it is mounted in
         # ``def register_routes(app: FastAPI)`` is called with the project's app: with
         # exactly one app that is the one, otherwise a stand-in app.
         apps = [
@@ -173,35 +194,91 @@ class ProjectIndex:
         return site is not None and self._router_kind(site.callee) == "app"
 
     # -- mounts ----------------------------------------------------------------------
+    def _declared(
+        self, refs: tuple[DependencyRef, ...], what: str, summary: ModuleSummary | None,
+        location: Location | None,
+    ) -> tuple[Declared, ...]:
+        if not refs:
+            return ()
+        where = f" in {summary.path}:{location.line}" if summary and location else ""
+        return tuple(Declared(ref, f"{what}(dependencies=…){where}") for ref in refs)
+
+    def _router_declared(self, router: str) -> tuple[Declared, ...]:
+        site = self.routers[router]
+        return self._declared(
+            site.dependencies,
+            site.callee.rsplit(".", 1)[-1],
+            self.object_modules.get(router),
+            site.location,
+        )
+
+    def _include_children(self, include: IncludeSite) -> list[str] | None:
+        """The project routers an include serves; None when it cannot be resolved."""
+        child = self.resolve(include.child)
+        if child is None:
+            return None
+        if include.child_called:
+            function = self.functions.get(child)
+            if function is None:
+                # a library's router factory cannot return one of ours
+                return [] if child.rsplit(".", 1)[0] not in self.modules else None
+            returned = [r for name in function.returns if (r := self.resolve(name)) in self.routers]
+            return returned or None
+        if child in self.routers:
+            return [child]
+        return [] if child.rsplit(".", 1)[0] not in self.modules else None
+
     def _mounts(self) -> dict[str, list[Mount]]:
-        children: dict[str, list] = {}
+        children: dict[str, list[tuple[str, IncludeSite, ModuleSummary]]] = {}
+        unresolved_child: list[tuple[IncludeSite, ModuleSummary]] = []
+        unknown_parent: dict[str, tuple[IncludeSite, ModuleSummary]] = {}
         for summary in self.summaries:
             if summary.is_test:
                 continue  # a test app mounting a router does not serve it in production
             for include in summary.includes:
                 parent = self.resolve(include.parent)
-                child = self.resolve(include.child)
-                if parent in self.routers and child in self.routers:
-                    children.setdefault(parent, []).append((child, include))
+                served = self._include_children(include)
+                if include.is_mount:
+                    # Only applications can be mounted; static files and other ASGI apps
+                    # serve no routes of ours.
+                    for child in served or ():
+                        if parent in self.routers and self.is_app(child):
+                            children.setdefault(parent, []).append((child, include, summary))
+                            self._mounted_in.setdefault(child, parent)
+                    continue
+                if served is None:
+                    unresolved_child.append((include, summary))
+                    continue
+                for child in served:
+                    if parent in self.routers:
+                        children.setdefault(parent, []).append((child, include, summary))
+                    else:
+                        unknown_parent.setdefault(child, (include, summary))
         mounts: dict[str, list[Mount]] = {}
 
         def visit(router: str, mount: Mount, path: tuple[str, ...]) -> None:
             mounts.setdefault(router, []).append(mount)
             site = self.routers[router]
             inner_prefix = mount.prefix + (site.prefix or "")
-            inner_deps = mount.dependencies + site.dependencies
-            for child, include in children.get(router, ()):
+            inner_deps = mount.dependencies + self._router_declared(router)
+            for child, include, summary in children.get(router, ()):
                 if child in path or len(path) > _MAX_DEPTH:
                     continue
-                visit(
-                    child,
-                    Mount(
+                if include.is_mount:  # a sub-application: its own dependencies, no router's
+                    child_mount = Mount(
+                        inner_prefix + (include.prefix or ""), (), child, mount.unknown
+                    )
+                else:
+                    child_mount = Mount(
                         inner_prefix + (include.prefix or ""),
-                        inner_deps + include.dependencies,
+                        inner_deps
+                        + self._declared(
+                            include.dependencies, "include_router", summary, include.location
+                        ),
                         mount.app,
-                    ),
-                    path + (child,),
-                )
+                        mount.unknown,
+                    )
+                visit(child, child_mount, path + (child,))
 
         apps = [
             name
@@ -210,16 +287,41 @@ class ProjectIndex:
             and (name == PARAMETER_APP or not self.object_modules[name].is_test)
         ]
         for app in sorted(apps):
-            visit(app, Mount("", (), app), (app,))
-        # Routers never included from an app are analysed as served at their own prefix.
-        included = {child for edges in children.values() for child, _ in edges}
+            if app not in self._mounted_in:
+                visit(app, Mount("", (), app), (app,))
+        # Routers no app reaches are analysed as served at their own prefix, unless an
+        # include we could not resolve may be what serves them.
+        included = {child for edges in children.values() for child, _, _ in edges}
         for router in sorted(self.routers):
             if router not in mounts and router not in included:
-                visit(router, Mount("", (), None), (router,))
-        for router in sorted(self.routers):
+                visit(router, Mount("", (), None, self._unknown_reason(
+                    unknown_parent.get(router), unresolved_child
+                )), (router,))
+        for router in sorted(self.routers):  # cycles no root reaches
             if router not in mounts:
-                visit(router, Mount("", (), None), (router,))
+                reason = self._unknown_reason(unknown_parent.get(router), unresolved_child)
+                visit(router, Mount("", (), None, reason), (router,))
         return mounts
+
+    @staticmethod
+    def _unknown_reason(
+        included_into: tuple[IncludeSite, ModuleSummary] | None,
+        unresolved: list[tuple[IncludeSite, ModuleSummary]],
+    ) -> str | None:
+        if included_into is not None:
+            include, summary = included_into
+            return (
+                f"included into `{include.parent or '?'}` in {summary.path}:"
+                f"{include.location.line}, not a known app or router"
+            )
+        if unresolved:
+            include, summary = unresolved[0]
+            more = f" (and {len(unresolved) - 1} more)" if len(unresolved) > 1 else ""
+            return (
+                f"no app includes it; include_router in {summary.path}:"
+                f"{include.location.line}{more} could not be resolved"
+            )
+        return None
 
     def _endpoints(self) -> Iterator[Endpoint]:
         mounts = self._mounts()
@@ -238,18 +340,24 @@ class ProjectIndex:
                     and self.function_modules[handler.qualname] is summary
                 ):
                     location = handler.location
+                own = (
+                    self._router_declared(receiver)
+                    + tuple(Declared(ref, "the route's dependencies=…") for ref in route.dependencies)
+                    + tuple(
+                        Declared(ref, "a handler parameter")
+                        for ref in (handler.dependencies if handler else ())
+                    )
+                )
                 for mount in mounts.get(receiver, ()):
                     yield Endpoint(
                         route=route,
                         summary=summary,
                         handler=handler,
                         full_path=mount.prefix + (site.prefix or "") + route.path,
-                        dependencies=mount.dependencies
-                        + site.dependencies
-                        + route.dependencies
-                        + (handler.dependencies if handler else ()),
+                        declared=mount.dependencies + own,
                         app=mount.app,
                         location=location,
+                        unknown=mount.unknown,
                     )
 
     def default_response_class(self, endpoint: Endpoint) -> str | None:
@@ -265,19 +373,44 @@ class ProjectIndex:
         if self.is_public(endpoint.full_path):
             return Access("public")
         if self.auth.global_:
-            return Access("global")
-        reason = self.auth_reason(endpoint.dependencies)
-        return Access("authenticated", reason) if reason else Access("open")
+            return Access("global", "auth.global = true")
+        middleware = self.auth_middleware(endpoint.app)
+        if middleware is not None:
+            return Access("global", middleware)
+        for declared in endpoint.declared:
+            reason = self._dependency_auth(declared.ref, 0)
+            if reason is not None:
+                return Access("authenticated", f"{reason} via {declared.origin}")
+        if endpoint.unknown is not None:
+            return Access("unknown", endpoint.unknown)
+        return Access("open")
 
     def is_public(self, full_path: str) -> bool:
         return any(fnmatch.fnmatchcase(full_path, pattern) for pattern in self.auth.public_paths)
 
-    def auth_reason(self, dependencies: Iterable[DependencyRef]) -> str | None:
-        """Why this dependency set authenticates, or None when it does not."""
-        for ref in dependencies:
-            reason = self._dependency_auth(ref, 0)
-            if reason is not None:
-                return reason
+    @cached_property
+    def _auth_middleware(self) -> dict[str, str]:
+        found: dict[str, str] = {}
+        for summary in self.summaries:
+            for registration in summary.registrations:
+                app = self.resolve(registration.receiver)
+                if registration.kind != "middleware" or app is None or registration.target is None:
+                    continue
+                name = registration.target.rsplit(".", 1)[-1]
+                if any(fnmatch.fnmatchcase(name.lower(), p.lower()) for p in self.auth.middleware):
+                    where = f" in {summary.path}:{registration.location.line}" if registration.location else ""
+                    found.setdefault(app, f"{name} middleware{where}")
+        return found
+
+    def auth_middleware(self, app: str | None) -> str | None:
+        """Why every request to ``app`` is authenticated by middleware (its own, or that of
+        the app it is mounted in), or None."""
+        seen: set[str] = set()
+        while app is not None and app not in seen:
+            if app in self._auth_middleware:
+                return self._auth_middleware[app]
+            seen.add(app)
+            app = self._mounted_in.get(app)
         return None
 
     def _dependency_auth(self, ref: DependencyRef, depth: int) -> str | None:
@@ -317,7 +450,7 @@ class ProjectIndex:
         if function is not None:
             nested.extend(function.dependencies)
             if called:  # a factory: the dependency is the function it returns
-                for inner in function.returns_nested:
+                for inner in function.returns:
                     if inner in self.functions:
                         nested.extend(self.functions[inner].dependencies)
         cls = self.classes.get(target) or self.classes.get(self.instance_class(target) or "")
@@ -372,7 +505,7 @@ class ProjectIndex:
             if target in self.functions:
                 found.add(target)
                 if ref.called:
-                    found.update(self.functions[target].returns_nested)
+                    found.update(self.functions[target].returns)
             cls = target if target in self.classes else self.instance_class(target)
             if cls is not None:
                 found.add(f"{cls}.__call__")

@@ -16,7 +16,8 @@ def fixture_cases() -> list[Path]:
         for case in sorted(rule_directory.iterdir()):
             if case.name.startswith(("bad_", "good_")) and (case.suffix == ".py" or case.is_dir()):
                 cases.append(case)
-    return cases + [FIXTURES / "sample_app"]
+    route_projects = sorted(path.parent for path in (FIXTURES / "routes").glob("*/routes.json"))
+    return cases + route_projects + [FIXTURES / "sample_app"]
 
 
 @pytest.mark.parametrize(

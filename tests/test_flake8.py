@@ -50,7 +50,7 @@ def test_sample_app_parity() -> None:
 
 @pytest.mark.parametrize(
     "case",
-    sorted(p for p in FIXTURES.glob("FAR2*/*_*") if p.is_dir()),
+    sorted(p for p in [*FIXTURES.glob("FAR2*/*_*"), *FIXTURES.glob("routes/*")] if p.is_dir()),
     ids=lambda p: str(p.relative_to(FIXTURES)),
 )
 def test_cross_module_parity(tmp_path: Path, case: Path) -> None:

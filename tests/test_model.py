@@ -97,9 +97,10 @@ def test_auth_closure_across_modules(tmp_path: Path) -> None:
             app.include_router(items.router, prefix="/items")
         """,
     })
-    verdicts = {e.full_path: index.auth_reason(e.dependencies) for e in index.endpoints}
-    assert verdicts["/items/open"] is None
-    assert verdicts["/items/mine"] is not None and "scheme" in verdicts["/items/mine"]
+    verdicts = {e.full_path: index.access(e) for e in index.endpoints}
+    assert verdicts["/items/open"].kind == "open"
+    assert verdicts["/items/mine"].kind == "authenticated"
+    assert "scheme" in (verdicts["/items/mine"].reason or "")
 
 
 def test_request_models_from_fastapi_security_are_not_auth(tmp_path: Path) -> None:
@@ -114,4 +115,4 @@ def test_request_models_from_fastapi_security_are_not_auth(tmp_path: Path) -> No
         def items(form: Annotated[OAuth2PasswordRequestForm, Depends()]) -> int: ...
     """})
     (endpoint,) = index.endpoints
-    assert index.auth_reason(endpoint.dependencies) is None
+    assert index.access(endpoint).kind == "open"

@@ -11,6 +11,10 @@ from pathlib import Path
 
 import pytest
 
+from conftest import FIXTURES
+
+ROUTE_PROJECTS = sorted(path.parent for path in (FIXTURES / "routes").glob("*/routes.json"))
+
 PROJECT = {
     "app/__init__.py": "",
     "app/deps.py": """
@@ -74,7 +78,10 @@ def test_json_rows(project: Path) -> None:
     result = routes(project, "--format", "json")
     assert result.returncode == 0, result.stderr
     rows = json.loads(result.stdout)
-    by_auth = "yes: CurrentUser → load_user → scheme (security scheme OAuth2PasswordBearer)"
+    by_auth = (
+        "yes: CurrentUser → load_user → scheme (security scheme OAuth2PasswordBearer)"
+        " via a handler parameter"
+    )
     assert rows == [
         {"methods": "GET", "path": "/health", "handler": "app/main.py:10", "auth": "public path",
          "response_model": "str", "status_code": ""},
@@ -87,7 +94,10 @@ def test_json_rows(project: Path) -> None:
         {"methods": "POST", "path": "/v2/items", "handler": "app/items.py:12", "auth": "NO",
          "response_model": "int", "status_code": "201"},
     ]
-    assert "5 endpoints, 2 without authentication." in result.stderr
+    assert result.stderr.strip() == (
+        "5 endpoints: 2 authenticated, 0 by middleware or auth.global, 1 public paths,"
+        " 0 unknown, 2 without authentication."
+    )
 
 
 def test_unauthenticated_filter_and_formats(project: Path) -> None:
@@ -100,3 +110,13 @@ def test_unauthenticated_filter_and_formats(project: Path) -> None:
     assert table.splitlines()[0].split() == [
         "methods", "path", "handler", "auth", "response_model", "status_code"
     ]
+
+
+@pytest.mark.parametrize("case", ROUTE_PROJECTS, ids=lambda path: path.name)
+def test_fixture_project_rows(case: Path) -> None:
+    """Each project under fixtures/routes/ shows one mechanism of the whole-app view;
+    its routes.json is the reviewed, exact table (findings are checked by test_fixtures)."""
+    result = routes(case, "--format", "json")
+    assert result.returncode == 0, result.stderr
+    expected = json.loads((case / "routes.json").read_text(encoding="utf-8"))
+    assert json.loads(result.stdout) == expected

@@ -49,7 +49,7 @@ class FunctionInfo:
     dependencies: tuple[DependencyRef, ...]  # from its parameters
     return_annotation: str | None  # qualified name or source text, None when absent
     blocking_calls: tuple[BlockingCall, ...]
-    returns_nested: tuple[str, ...]  # qualnames of nested defs it returns (factories)
+    returns: tuple[str, ...]  # nested defs and objects it returns, by qualname (factories)
 
 
 @dataclass(frozen=True)
@@ -99,11 +99,16 @@ class RouteSite:
 
 @dataclass(frozen=True)
 class IncludeSite:
-    parent: str
+    """``parent.include_router(child, ...)`` or ``parent.mount(path, child)``; either end is None when it is not a name
+    we can resolve (a loop variable, an untyped parameter, a subscript)."""
+
+    parent: str | None
     child: str | None
     prefix: str | None
     dependencies: tuple[DependencyRef, ...]
     location: Location
+    child_called: bool = False  # ``include_router(make_router())``: the factory's result
+    is_mount: bool = False  # ``app.mount("/api", sub_app)``: a sub-application
 
 
 @dataclass(frozen=True)
@@ -114,6 +119,7 @@ class RegistrationSite:
     kind: str  # ``exception_handler`` | ``middleware`` | ``startup``
     target: str | None  # the registered callable
     exception: str | None = None  # for exception handlers
+    location: Location | None = None  # middleware only: where it is added
 
 
 @dataclass(frozen=True)

@@ -68,8 +68,9 @@ class _FunctionDraft:
     dependencies: list[DependencyRef]
     blocking_calls: list[BlockingCall] = field(default_factory=list)
     nested: dict[str, str] = field(default_factory=dict)
-    returns_nested: list[str] = field(default_factory=list)
+    returns: list[str] = field(default_factory=list)
     client_types: dict[str, str] = field(default_factory=dict)
+    call_results: dict[str, str] = field(default_factory=dict)  # ``app = make_app()``
     # local name -> (static text, interpolated, the string nodes that built it)
     strings: dict[str, tuple[str, bool, list[cst.CSTNode]]] = field(default_factory=dict)
 
@@ -110,6 +111,9 @@ class ModuleModelBuilder(cst.CSTVisitor):
         self._module_strings: dict[str, tuple[str, bool, list[cst.CSTNode]]] = {}
         self._module_clients: dict[str, str] = {}
         self._module_dicts: dict[str, cst.Dict] = {}  # for ``exception_handlers=handlers``
+        # ``ROUTERS = (a.router, b.router)``, for ``for r in ROUTERS: app.include_router(r)``
+        self._module_sequences: dict[str, cst.List | cst.Tuple] = {}
+        self._loop_items: dict[str, list[cst.BaseExpression]] = {}  # loop variable -> items
         # Positions cost more than the parse (LibCST's PositionProvider renders the
         # whole module): functions and objects get one only when the module needed
         # positions anyway, i.e. when it has something a rule reports.
@@ -286,7 +290,7 @@ class ModuleModelBuilder(cst.CSTVisitor):
                     dependencies=tuple(draft.dependencies),
                     return_annotation=returns,
                     blocking_calls=tuple(draft.blocking_calls),
-                    returns_nested=tuple(draft.returns_nested),
+                    returns=tuple(draft.returns),
                 ),
             )
         )
@@ -294,9 +298,11 @@ class ModuleModelBuilder(cst.CSTVisitor):
     def visit_Return(self, node: cst.Return) -> None:
         draft = self._function
         if draft is not None and isinstance(node.value, cst.Name):
-            nested = draft.nested.get(node.value.value)
-            if nested is not None:
-                draft.returns_nested.append(nested)
+            name = node.value.value
+            # a nested def (dependency factory) or an object bound module-wide (router factory)
+            returned = draft.nested.get(name) or self.names.local_scopes[-1].get(name)
+            if returned:
+                draft.returns.append(returned)
 
     # -- dependencies ------------------------------------------------------------
     def _parameter_dependencies(self, params: cst.Parameters) -> list[DependencyRef]:
@@ -409,7 +415,9 @@ class ModuleModelBuilder(cst.CSTVisitor):
                 )
             )
         elif method == "middleware":
-            self.registrations.append(RegistrationSite(receiver, "middleware", handler))
+            self.registrations.append(
+                RegistrationSite(receiver, "middleware", handler, location=self._location(node))
+            )
         elif method == "on_event":
             self.registrations.append(RegistrationSite(receiver, "startup", handler))
 
@@ -510,6 +518,7 @@ class ModuleModelBuilder(cst.CSTVisitor):
         method = func.attr.value
         if method not in (
             "include_router",
+            "mount",
             "add_api_route",
             "add_api_websocket_route",
             "add_exception_handler",
@@ -518,21 +527,25 @@ class ModuleModelBuilder(cst.CSTVisitor):
         ):
             return
         receiver = self.names.resolve(func.value)
-        if receiver is None:
+        if receiver is None and method != "include_router":
+            return
+        if method == "mount":
+            child = _argument(node, 1, "app")
+            if receiver is not None and child is not None:
+                self._include(node, receiver, child, self._location(node), is_mount=True)
             return
         location = self._location(node)
         if method == "include_router":
+            # An include we cannot resolve is kept: it may serve any router (``unknown``).
             child = _argument(node, 0, "router")
-            self.includes.append(
-                IncludeSite(
-                    parent=receiver,
-                    child=self.names.resolve(child) if child is not None else None,
-                    prefix=self._prefix(_keyword(node, "prefix")),
-                    dependencies=self._dependency_list(_keyword(node, "dependencies")),
-                    location=location,
-                )
-            )
-        elif method in ("add_api_route", "add_api_websocket_route"):
+            if isinstance(child, cst.Name) and child.value in self._loop_items:
+                for item in self._loop_items[child.value]:
+                    self._include(node, receiver, item, location)
+                return
+            self._include(node, receiver, child, location)
+            return
+        assert receiver is not None
+        if method in ("add_api_route", "add_api_websocket_route"):
             endpoint = _argument(node, 1, "endpoint")
             handler = self.names.resolve(endpoint) if endpoint is not None else None
             kind = "websocket" if method == "add_api_websocket_route" else "api_route"
@@ -552,7 +565,9 @@ class ModuleModelBuilder(cst.CSTVisitor):
             middleware = _argument(node, 0, "middleware_class")
             if middleware is not None:
                 self.registrations.append(
-                    RegistrationSite(receiver, "middleware", self.names.resolve(middleware))
+                    RegistrationSite(
+                        receiver, "middleware", self.names.resolve(middleware), location=location
+                    )
                 )
         elif method == "add_event_handler":
             handler_node = _argument(node, 1, "func")
@@ -560,6 +575,30 @@ class ModuleModelBuilder(cst.CSTVisitor):
                 self.registrations.append(
                     RegistrationSite(receiver, "startup", self.names.resolve(handler_node))
                 )
+
+    def _include(
+        self, node: cst.Call, receiver: str | None, child: cst.BaseExpression | None,
+        location: Location, is_mount: bool = False,
+    ) -> None:
+        # An include we cannot resolve is kept: it may serve any router (``unknown``).
+        child_called = isinstance(child, cst.Call)
+        if isinstance(child, cst.Call):
+            child = child.func  # ``include_router(make_router())``: a router factory
+        child_name = self.names.resolve(child) if child is not None else None
+        draft = self._function
+        if isinstance(child, cst.Name) and draft is not None and child.value in draft.call_results:
+            child_name, child_called = draft.call_results[child.value], True
+        self.includes.append(
+            IncludeSite(
+                parent=receiver,
+                child=child_name,
+                prefix=self._prefix(_argument(node, 0, "path") if is_mount else _keyword(node, "prefix")),
+                dependencies=self._dependency_list(_keyword(node, "dependencies")),
+                location=location,
+                child_called=child_called,
+                is_mount=is_mount,
+            )
+        )
 
     def _prefix(self, node: cst.BaseExpression | None) -> str | None:
         return None if node is None else self._path_text(node)
@@ -668,19 +707,31 @@ class ModuleModelBuilder(cst.CSTVisitor):
             self.names.bind_local(name)
 
     def visit_For(self, node: cst.For) -> None:
-        if self._functions and isinstance(node.target, cst.Name):
+        if not isinstance(node.target, cst.Name):
+            return
+        if self._functions:
             self.names.bind_local(node.target.value)
+        sequence = node.iter
+        if isinstance(sequence, cst.Name) and not self.names.is_local(sequence.value):
+            sequence = self._module_sequences.get(sequence.value, sequence)
+        if isinstance(sequence, (cst.List, cst.Tuple)):
+            self._loop_items[node.target.value] = [e.value for e in sequence.elements]
+        else:
+            self._loop_items.pop(node.target.value, None)
 
     def _bind(self, name: str, value: cst.BaseExpression) -> None:
         draft = self._function
         at_module_level = draft is None and not self._classes
         if draft is not None:
             self.names.bind_local(name)  # ``open = ...``, ``requests = ...``
+            draft.call_results.pop(name, None)
         string = self._string_value(value)
         if string is not None:
             (draft.strings if draft is not None else self._module_strings)[name] = string
         if at_module_level and isinstance(value, cst.Dict):
             self._module_dicts[name] = value
+        if at_module_level and isinstance(value, (cst.List, cst.Tuple)):
+            self._module_sequences[name] = value
         if at_module_level:
             alias_dependencies = self._alias_dependencies(value)
             if alias_dependencies:
@@ -688,6 +739,8 @@ class ModuleModelBuilder(cst.CSTVisitor):
         if not isinstance(value, cst.Call):
             return
         callee = self.names.resolve(value.func)
+        if draft is not None and callee is not None:
+            draft.call_results[name] = callee
         if callee is None:
             return
         client = BLOCKING_CLIENTS.get(callee)
@@ -742,15 +795,18 @@ class ModuleModelBuilder(cst.CSTVisitor):
         default_class = _keyword(call, "default_response_class")
         if default_class is not None and (target := self.names.resolve(default_class)):
             refs.append(("default_response_class", target))
-        if callee in APP_CLASSES:
-            self._location(call)  # the once-per-app findings are reported here
+        dependencies = self._dependency_list(_keyword(call, "dependencies"))
+        if callee in APP_CLASSES or dependencies:
+            # once-per-app findings are reported here, and ``routes`` cites the line
+            # of a router-level ``dependencies=``
+            self._location(call)
         self._deferred_objects.append(call)
         return ObjectSite(
             qualname=qualname,
             callee=callee,
             location=None,
             prefix=self._prefix(_keyword(call, "prefix")),
-            dependencies=self._dependency_list(_keyword(call, "dependencies")),
+            dependencies=dependencies,
             keyword_refs=tuple(refs),
         )
 

@@ -5,7 +5,8 @@ import csv
 import io
 import json
 import re
-from dataclasses import asdict, dataclass
+from collections import Counter
+from dataclasses import asdict, dataclass, field
 
 from fastapi_rules.project import ProjectIndex
 
@@ -18,13 +19,24 @@ class RouteRow:
     path: str
     methods: str
     handler: str  # file:line
-    auth: str  # "yes: <why>", "public path", "global (auth.global)" or "NO"
+    auth: str  # "yes: <why>", "public path", "global: <why>", "unknown: <why>" or "NO"
     response_model: str
     status_code: str
+    access: str = field(default="open", compare=False)  # ``Access.kind``
 
     @property
     def unauthenticated(self) -> bool:
-        return self.auth == "NO"
+        """``NO``, or ``unknown``: no dependency found that authenticates it."""
+        return self.access in ("open", "unknown")
+
+
+def summary_line(rows: list[RouteRow]) -> str:
+    counts = Counter(row.access for row in rows)
+    return (
+        f"{len(rows)} endpoints: {counts['authenticated']} authenticated, "
+        f"{counts['global']} by middleware or auth.global, {counts['public']} public paths, "
+        f"{counts['unknown']} unknown, {counts['open']} without authentication."
+    )
 
 
 def route_rows(project: ProjectIndex) -> list[RouteRow]:
@@ -35,8 +47,9 @@ def route_rows(project: ProjectIndex) -> list[RouteRow]:
         access = project.access(endpoint)
         auth = {
             "public": "public path",
-            "global": "global (auth.global)",
+            "global": f"global: {access.reason}",
             "authenticated": f"yes: {access.reason}",
+            "unknown": f"unknown: {access.reason}",
         }.get(access.kind, "NO")
         response_model = route.response_model or (
             endpoint.handler.return_annotation if endpoint.handler else None
@@ -49,13 +62,14 @@ def route_rows(project: ProjectIndex) -> list[RouteRow]:
                 auth=auth,
                 response_model=_QUALIFIED.sub(r"\1", response_model or ""),
                 status_code=str(route.status_code) if route.status_code else "",
+                access=access.kind,
             )
         )
     return sorted(rows)
 
 
 def render_json(rows: list[RouteRow]) -> str:
-    return json.dumps([{key: asdict(row)[key] for key in COLUMNS} for row in rows], indent=2)
+    return json.dumps([{key: asdict(row)[key] for key in COLUMNS} for row in rows], indent=2, ensure_ascii=False)
 
 
 def render_csv(rows: list[RouteRow]) -> str:
@@ -79,9 +93,11 @@ def render_table(rows: list[RouteRow], color: bool) -> str:
     table = [COLUMNS] + [tuple(asdict(row)[key] for key in COLUMNS) for row in rows]
     widths = [max(len(line[i]) for line in table) for i in range(len(COLUMNS))]
     out = []
+    highlight = {"open": "1;31", "unknown": "33"}  # bold red NO, yellow unknown
     for number, line in enumerate(table):
         cells = [cell.ljust(width) for cell, width in zip(line, widths, strict=True)]
-        if color and number and line[3] == "NO":
-            cells[3] = f"\x1b[1;31m{cells[3]}\x1b[0m"
+        style = highlight.get(rows[number - 1].access) if number else None
+        if color and style:
+            cells[3] = f"\x1b[{style}m{cells[3]}\x1b[0m"
         out.append("  ".join(cells).rstrip())
     return "\n".join(out)
