@@ -156,6 +156,12 @@ def _section(name: str, value: Any, path: Path) -> object:
             if not isinstance(item, bool):
                 raise ConfigError(f"{path}: `{dotted}`: expected true or false, got {_type(item)}")
             kwargs[option.name] = item
+        elif option.type == "int":
+            if isinstance(item, bool) or not isinstance(item, int) or item < 1:
+                raise ConfigError(
+                    f"{path}: `{dotted}`: expected a whole number of at least 1, got {_type(item)}"
+                )
+            kwargs[option.name] = item
         elif option.type == "str":
             if not isinstance(item, str):
                 raise ConfigError(f"{path}: `{dotted}`: expected a string, got {_type(item)}")

@@ -119,3 +119,7 @@ class BlockingOptions:
     extra: tuple[str, ...] = field(
         default=(), metadata={"help": 'More qualified names of blocking calls, e.g. ``mylib.client.fetch``.'}
     )
+    max_depth: int = field(
+        default=3,
+        metadata={"help": "How many sync project functions deep FAR403 follows a call made on the event loop."},
+    )

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import fnmatch
 from functools import cached_property
+from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from fastapi_rules.model import (
+    BlockingCall,
     ClassInfo,
     DependencyRef,
     FunctionInfo,
@@ -116,6 +118,7 @@ class ProjectIndex:
                 self.aliases.setdefault(alias.qualname, alias.dependencies)
         self._auth_cache: dict[tuple[str, str | None, bool], str | None] = {}
         self._mounted_in: dict[str, str] = {}  # sub-application -> the app it is mounted in
+        self._blocking_chains: dict[tuple[str, int], tuple[tuple[str, ...], BlockingCall] | None] = {}
         # ``def register_routes(app: FastAPI)`` is called with the project's app: with
         # exactly one app that is the one, otherwise a stand-in app.
         apps = [
@@ -525,6 +528,61 @@ class ProjectIndex:
                 found.add(target)
                 found.update((f"{target}.dispatch", f"{target}.__call__"))
         return frozenset(found)
+
+    @cached_property
+    def loop_functions(self) -> dict[str, tuple[str, ...]]:
+        """Project ``async def`` functions run on the event loop, each with its chain of
+        callers from an async entry point (RULES-SPEC §FAR4xx "on the loop")."""
+        chains: dict[str, tuple[str, ...]] = {}
+        pending: deque[str] = deque()
+        for name in sorted(self.entry_points):
+            function = self.functions.get(name)
+            if function is not None and function.is_async and not self.function_modules[name].is_test:
+                chains[name] = (name,)
+                pending.append(name)
+        while pending:  # breadth first: the shortest chain is the one shown
+            caller = pending.popleft()
+            function = self.functions[caller]
+            for target in (*function.calls, *function.scheduled):
+                callee = self.resolve(target)
+                found = self.functions.get(callee) if callee else None
+                if found is not None and found.is_async and found.qualname not in chains:
+                    chains[found.qualname] = chains[caller] + (found.qualname,)
+                    pending.append(found.qualname)
+        return chains
+
+    def blocking_chain(
+        self, target: str, max_depth: int
+    ) -> tuple[tuple[str, ...], BlockingCall] | None:
+        """The shortest chain of sync project functions from ``target`` (depth 1) to one
+        that makes a blocking call, within ``max_depth`` functions; None if there is none."""
+        key = (target, max_depth)
+        if key not in self._blocking_chains:
+            self._blocking_chains[key] = self._find_blocking_chain(target, max_depth)
+        return self._blocking_chains[key]
+
+    def _find_blocking_chain(
+        self, target: str, max_depth: int
+    ) -> tuple[tuple[str, ...], BlockingCall] | None:
+        start = self.functions.get(target)
+        if start is None or start.is_async:
+            return None
+        seen = {target}
+        level: list[tuple[str, ...]] = [(target,)]
+        for _depth in range(max_depth):
+            following: list[tuple[str, ...]] = []
+            for chain in level:
+                function = self.functions[chain[-1]]
+                if function.blocking_calls:
+                    return chain, function.blocking_calls[0]
+                for name in function.calls:
+                    callee = self.resolve(name)
+                    found = self.functions.get(callee) if callee else None
+                    if found is not None and not found.is_async and found.qualname not in seen:
+                        seen.add(found.qualname)
+                        following.append(chain + (found.qualname,))
+            level = following
+        return None
 
     # -- errors --------------------------------------------------------------------------
     @cached_property

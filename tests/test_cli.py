@@ -113,6 +113,8 @@ INVALID_CONFIGS = [
     (".fastapi-rules.yaml", "- FAR2\n", "expected a table of settings"),
     (".fastapi-rules.yaml", "blocking:\n  extra: mylib.fetch\n", "`blocking.extra`: expected a list of strings"),
     (".fastapi-rules.yaml", "errors:\n  preset: [seeds]\n", "`errors.preset`: expected a string"),
+    (".fastapi-rules.yaml", "blocking:\n  max_depth: 0\n", "`blocking.max_depth`: expected a whole number"),
+    ("pyproject.toml", "[tool.fastapi-rules.blocking]\nmax-depth = '3'\n", "`blocking.max-depth`: expected a whole number"),
 ]
 
 
@@ -145,3 +147,13 @@ def test_config_options_change_results(tmp_path: Path) -> None:
     assert run("scan", "--select", "FAR201", str(tmp_path)).returncode == 1
     (tmp_path / ".fastapi-rules.yaml").write_text("auth:\n  global: true\n")
     assert run("scan", "--select", "FAR201", str(tmp_path)).returncode == 0
+
+
+def test_blocking_max_depth_reaches_further(tmp_path: Path) -> None:
+    source = (FIXTURES / "FAR403" / "good_beyond_max_depth.py").read_text()
+    (tmp_path / "jobs.py").write_text(source)
+    assert run("scan", "--select", "FAR403", str(tmp_path)).returncode == 0
+    (tmp_path / ".fastapi-rules.yaml").write_text("blocking:\n  max_depth: 4\n")
+    result = run("scan", "--select", "FAR403", str(tmp_path))
+    assert result.returncode == 1
+    assert "start_job → step_one → step_two → step_three → step_four → time.sleep" in result.stdout

@@ -41,6 +41,15 @@ class BlockingCall:
 
 
 @dataclass(frozen=True)
+class LoopCall:
+    """A call made on the event loop: not awaited, inside an ``async def``, to a name
+    that may be a project function (FAR403 reports the blocking ones here)."""
+
+    target: str  # qualified name of the callee
+    location: Location
+
+
+@dataclass(frozen=True)
 class FunctionInfo:
     qualname: str
     name: str
@@ -50,6 +59,12 @@ class FunctionInfo:
     return_annotation: str | None  # qualified name or source text, None when absent
     blocking_calls: tuple[BlockingCall, ...]
     returns: tuple[str, ...]  # nested defs and objects it returns, by qualname (factories)
+    # The call graph, for blocking calls reached indirectly (FAR403): every name it
+    # calls (not in nested defs or lambdas), the callables it hands to
+    # ``BackgroundTasks.add_task``, and, for an ``async def``, its calls on the loop.
+    calls: tuple[str, ...] = ()
+    scheduled: tuple[str, ...] = ()
+    loop_calls: tuple[LoopCall, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,8 @@
 """The catalogue of calls that block the event loop (RULES-SPEC FAR401)."""
 from __future__ import annotations
 
+import sys
+
 _HTTP_VERBS = ("get", "post", "put", "patch", "delete", "head", "options", "request")
 
 BLOCKING_FUNCTIONS = frozenset(
@@ -70,3 +72,18 @@ def blocking_method(client_type: str, method: str) -> bool:
     if client_type == "pathlib.Path":
         return method in PATH_IO_METHODS
     return method not in NON_BLOCKING_METHODS and not method.startswith("_")
+
+# Roots of modules that are never project code: calls into them do not extend the
+# call graph of FAR403 (their blocking calls are the catalogue above).
+LIBRARY_ROOTS = frozenset(sys.stdlib_module_names) | {
+    "builtins",
+    "fastapi",
+    "starlette",
+    "pydantic",
+    "sqlalchemy",
+    "sqlmodel",
+    "httpx",
+    "requests",
+    "anyio",
+    "typing_extensions",
+}

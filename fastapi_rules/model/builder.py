@@ -17,6 +17,7 @@ from fastapi_rules.model import (
     FunctionInfo,
     IncludeSite,
     Location,
+    LoopCall,
     ModuleSummary,
     ObjectSite,
     RegistrationSite,
@@ -26,6 +27,7 @@ from fastapi_rules.model import (
 from fastapi_rules.model.blocking import (
     BLOCKING_CLIENTS,
     BLOCKING_FUNCTIONS,
+    LIBRARY_ROOTS,
     blocking_method,
 )
 from fastapi_rules.model.names import ImportTable, dotted_name
@@ -71,6 +73,9 @@ class _FunctionDraft:
     returns: list[str] = field(default_factory=list)
     client_types: dict[str, str] = field(default_factory=dict)
     call_results: dict[str, str] = field(default_factory=dict)  # ``app = make_app()``
+    calls: dict[str, None] = field(default_factory=dict)  # ordered set
+    scheduled: list[str] = field(default_factory=list)
+    loop_calls: list[LoopCall] = field(default_factory=list)
     # local name -> (static text, interpolated, the string nodes that built it)
     strings: dict[str, tuple[str, bool, list[cst.CSTNode]]] = field(default_factory=dict)
 
@@ -114,6 +119,8 @@ class ModuleModelBuilder(cst.CSTVisitor):
         # ``ROUTERS = (a.router, b.router)``, for ``for r in ROUTERS: app.include_router(r)``
         self._module_sequences: dict[str, cst.List | cst.Tuple] = {}
         self._loop_items: dict[str, list[cst.BaseExpression]] = {}  # loop variable -> items
+        self._module_variables: set[str] = set()  # ``logger = ...``: its methods are not ours
+        self._module_coroutines: set[str] = set()  # top-level ``async def`` names
         # Positions cost more than the parse (LibCST's PositionProvider renders the
         # whole module): functions and objects get one only when the module needed
         # positions anyway, i.e. when it has something a rule reports.
@@ -175,6 +182,8 @@ class ModuleModelBuilder(cst.CSTVisitor):
         for statement in body:  # type: ignore[attr-defined]
             if isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
                 self.names.define(statement.name.value)
+                if isinstance(statement, cst.FunctionDef) and statement.asynchronous:
+                    self._module_coroutines.add(statement.name.value)
             elif isinstance(statement, cst.SimpleStatementLine):
                 for small in statement.body:
                     if isinstance(small, (cst.Import, cst.ImportFrom)):
@@ -183,8 +192,10 @@ class ModuleModelBuilder(cst.CSTVisitor):
                         for target in small.targets:
                             if isinstance(target.target, cst.Name):
                                 self.names.define(target.target.value)
+                                self._module_variables.add(target.target.value)
                     elif isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name):
                         self.names.define(small.target.value)
+                        self._module_variables.add(small.target.value)
             elif isinstance(statement, (cst.If, cst.Try, cst.With)):
                 # ``if TYPE_CHECKING:`` / ``try: import x except ImportError:`` blocks
                 self._define_top_level(statement.body.body)
@@ -291,6 +302,9 @@ class ModuleModelBuilder(cst.CSTVisitor):
                     return_annotation=returns,
                     blocking_calls=tuple(draft.blocking_calls),
                     returns=tuple(draft.returns),
+                    calls=tuple(draft.calls),
+                    scheduled=tuple(draft.scheduled),
+                    loop_calls=tuple(draft.loop_calls),
                 ),
             )
         )
@@ -512,7 +526,13 @@ class ModuleModelBuilder(cst.CSTVisitor):
         ):
             self._sql_sink(node, callee or func.attr.value)  # type: ignore[union-attr]
         if self._function is not None and self._lambda_depth == 0:
-            self._blocking(node, callee)
+            if isinstance(func, cst.Attribute) and func.attr.value == "add_task" and node.args:
+                # ``BackgroundTasks.add_task(fn)``: an async ``fn`` runs on the loop later
+                task = self.names.resolve(node.args[0].value)
+                if task is not None:
+                    self._function.scheduled.append(task)
+            elif not self._blocking(node, callee) and callee is not None:
+                self._call_graph(node, callee)
 
     def _method_call(self, node: cst.Call, func: cst.Attribute) -> None:
         method = func.attr.value
@@ -630,9 +650,29 @@ class ModuleModelBuilder(cst.CSTVisitor):
             if self.names.resolve(node.exc) in HTTP_EXCEPTIONS:
                 self.raises_http_exception = True
 
-    def _blocking(self, node: cst.Call, callee: str | None) -> None:
+    def _call_graph(self, node: cst.Call, callee: str) -> None:
+        if callee.split(".", 1)[0] in LIBRARY_ROOTS:
+            return  # only project functions extend the call graph
+        local = callee.removeprefix(f"{self.module}.")
+        if local != callee and "." in local and local.split(".", 1)[0] in self._module_variables:
+            return  # ``logger.info()``, ``client.get()``: a method of a module-level object
+        draft = self._function
+        assert draft is not None
+        draft.calls[callee] = None
+        if (
+            draft.node.asynchronous is not None
+            and id(node) not in self._awaited
+            and not callee.rsplit(".", 1)[-1][:1].isupper()  # a class: its instance, not a call
+            and local not in self._module_coroutines  # ``create_task(refresh())``
+        ):
+            # Its position is needed only if the callee turns out to block; that is known
+            # after every module is read, so it is taken now.
+            draft.loop_calls.append(LoopCall(callee, self._location(node)))
+
+    def _blocking(self, node: cst.Call, callee: str | None) -> bool:
+        """Record a blocking call; True when it is one."""
         if id(node) in self._awaited:
-            return  # an awaited call is async whatever its name suggests
+            return False  # an awaited call is async whatever its name suggests
         draft = self._function
         assert draft is not None
         name: str | None = None
@@ -642,8 +682,10 @@ class ModuleModelBuilder(cst.CSTVisitor):
             client = self._client_type(node.func.value)
             if client is not None and blocking_method(client, node.func.attr.value):
                 name = f"{client}.{node.func.attr.value}"
-        if name is not None:
-            draft.blocking_calls.append(BlockingCall(name, self._location(node)))
+        if name is None:
+            return False
+        draft.blocking_calls.append(BlockingCall(name, self._location(node)))
+        return True
 
     def _client_type(self, receiver: cst.BaseExpression) -> str | None:
         if isinstance(receiver, cst.Name):

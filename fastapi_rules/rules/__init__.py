@@ -10,6 +10,7 @@ from fastapi_rules.rules.far202_unauthenticated_read_route import Unauthenticate
 from fastapi_rules.rules.far301_interpolated_sql import InterpolatedSql
 from fastapi_rules.rules.far302_raw_sql import RawSql
 from fastapi_rules.rules.far401_blocking_call_in_async import BlockingCallInAsync
+from fastapi_rules.rules.far403_indirect_blocking_call import IndirectBlockingCall
 from fastapi_rules.rules.far501_nonstandard_error_body import NonstandardErrorBody
 
 ALL_RULES: tuple[type[Rule], ...] = (
@@ -21,6 +22,7 @@ ALL_RULES: tuple[type[Rule], ...] = (
     InterpolatedSql,
     RawSql,
     BlockingCallInAsync,
+    IndirectBlockingCall,
     NonstandardErrorBody,
 )
 RULES_BY_CODE: dict[str, type[Rule]] = {rule.code: rule for rule in ALL_RULES}

@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from fastapi_rules.finding import Finding
-from fastapi_rules.model import ModuleSummary
+from fastapi_rules.model import Location, ModuleSummary
 from fastapi_rules.options import AuthOptions
 from fastapi_rules.project import ProjectIndex
 from fastapi_rules.rules.base import Rule
@@ -18,7 +18,8 @@ class UnauthenticatedRoute(Rule):
     Options = AuthOptions
 
     def check(self, summary: ModuleSummary, project: ProjectIndex) -> Iterator[Finding]:
-        reported: set[tuple[int, str]] = set()
+        # One finding per route: a router served on several mounts names the first path.
+        open_paths: dict[Location, tuple[list[str], list[str]]] = {}
         for endpoint in project.endpoints:
             route = endpoint.route
             if endpoint.summary is not summary:
@@ -28,14 +29,14 @@ class UnauthenticatedRoute(Rule):
             )]
             if not methods or project.access(endpoint).kind != "open":
                 continue
-            location = endpoint.location
-            key = (location.line, endpoint.full_path)
-            if key in reported:
-                continue
-            reported.add(key)
+            paths = open_paths.setdefault(endpoint.location, (methods, []))[1]
+            paths.append(endpoint.full_path or "/")
+        for location, (methods, paths) in open_paths.items():
+            others = len(set(paths)) - 1
             yield self.finding(
                 summary,
                 location,
                 method="/".join(methods),
-                path=endpoint.full_path or "/",
+                path=min(paths),
+                mounts=f" (and on {others} more mount{'s' if others > 1 else ''})" if others else "",
             )
