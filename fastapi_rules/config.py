@@ -7,6 +7,7 @@ the key and what was expected; the CLI turns it into exit status 2.
 from __future__ import annotations
 
 import dataclasses
+import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,7 +15,13 @@ from typing import Any
 
 import yaml
 
-from fastapi_rules.options import ERROR_PRESETS, AuthOptions, BlockingOptions, ErrorOptions
+from fastapi_rules.options import (
+    ERROR_PRESETS,
+    AuthOptions,
+    BlockingOptions,
+    ErrorOptions,
+    VersioningOptions,
+)
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -22,7 +29,12 @@ else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib
 
 YAML_NAME = ".fastapi-rules.yaml"
-SECTIONS = {"auth": AuthOptions, "errors": ErrorOptions, "blocking": BlockingOptions}
+SECTIONS = {
+    "auth": AuthOptions,
+    "errors": ErrorOptions,
+    "blocking": BlockingOptions,
+    "versioning": VersioningOptions,
+}
 TOP_LEVEL_LISTS = ("select", "ignore", "exclude", "src")
 
 
@@ -39,6 +51,7 @@ class Config:
     auth: AuthOptions = field(default_factory=AuthOptions)
     errors: ErrorOptions = field(default_factory=ErrorOptions)
     blocking: BlockingOptions = field(default_factory=BlockingOptions)
+    versioning: VersioningOptions = field(default_factory=VersioningOptions)
     path: Path | None = None  # the file it was read from
 
     @property
@@ -171,6 +184,13 @@ def _section(name: str, value: Any, path: Path) -> object:
                     + ", ".join(ERROR_PRESETS)
                     + f", got {item!r}"
                 )
+            if name == "versioning" and key == "pattern":
+                try:
+                    re.compile(item)
+                except re.error as error:
+                    raise ConfigError(
+                        f"{path}: `{dotted}`: expected a regular expression, got {item!r} ({error})"
+                    ) from None
             kwargs[option.name] = item
         else:
             kwargs[option.name] = _string_list(item, path, dotted)

@@ -123,3 +123,32 @@ class BlockingOptions:
         default=3,
         metadata={"help": "How many sync project functions deep FAR403 follows a call made on the event loop."},
     )
+
+
+@dataclass(frozen=True)
+class VersioningOptions:
+    """``[tool.fastapi-rules.versioning]``"""
+
+    pattern: str = field(
+        default=r"/api/v\d+(/|$)",
+        metadata={"help": "Regular expression a route's full path must match from its start (Python ``re`` syntax)."},
+    )
+    exempt_paths: tuple[str, ...] = field(
+        default=(
+            "/",
+            "/docs*",
+            "/redoc*",
+            "/openapi.json",
+            "*/health*",
+            "/ready*",
+            "/livez",
+            "/ping",
+            "/metrics",
+            "/version",
+            "/favicon.ico",
+            "/robots.txt",
+            "/.well-known/*",
+            "/static/*",
+        ),
+        metadata={"help": "Glob patterns over full paths that need no version: docs, health, root."},
+    )

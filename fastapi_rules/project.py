@@ -295,13 +295,19 @@ class ProjectIndex:
         # Routers no app reaches are analysed as served at their own prefix, unless an
         # include we could not resolve may be what serves them.
         included = {child for edges in children.values() for child, _, _ in edges}
+        in_tests = {
+            name for name in self.routers
+            if name in self.object_modules and self.object_modules[name].is_test
+        }
         for router in sorted(self.routers):
+            if router in in_tests and router not in included:
+                continue  # an app or router a test builds for itself serves nothing
             if router not in mounts and router not in included:
                 visit(router, Mount("", (), None, self._unknown_reason(
                     unknown_parent.get(router), unresolved_child
                 )), (router,))
         for router in sorted(self.routers):  # cycles no root reaches
-            if router not in mounts:
+            if router not in mounts and router not in in_tests:
                 reason = self._unknown_reason(unknown_parent.get(router), unresolved_child)
                 visit(router, Mount("", (), None, reason), (router,))
         return mounts
@@ -468,6 +474,34 @@ class ProjectIndex:
             return None
         callee = self.resolve(site.callee)
         return callee if callee in self.classes else None
+
+    def parameter_names(self, endpoint: Endpoint) -> frozenset[str] | None:
+        """Every parameter name (and alias) FastAPI fills for this endpoint: the handler's
+        and its dependencies', transitively. None when any name may be read (``**kwargs``,
+        a ``Request`` parameter, a dependency we cannot resolve)."""
+        handler = endpoint.handler
+        if handler is None or handler.reads_any_parameter:
+            return None
+        names = set(handler.parameters)
+        refs = list(endpoint.dependencies)
+        if any(ref.target is None for ref in refs):
+            return None
+        for target in self.dependency_closure(refs):
+            function = self.functions.get(target)
+            cls = self.classes.get(target) or self.classes.get(self.instance_class(target) or "")
+            if function is not None:
+                inner = [self.functions[name] for name in function.returns if name in self.functions]
+                for found in (function, *inner):
+                    if found.reads_any_parameter:
+                        return None
+                    names.update(found.parameters)
+            elif cls is not None:
+                names.update(cls.parameters)
+            elif "." not in target or (
+                target.rsplit(".", 1)[0] in self.modules and target not in self.objects
+            ):
+                return None  # a local or project name we cannot see into
+        return frozenset(names)
 
     def dependency_closure(self, dependencies: Iterable[DependencyRef]) -> set[str]:
         """Every project function or class reached from ``dependencies``, transitively."""

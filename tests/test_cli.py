@@ -114,6 +114,7 @@ INVALID_CONFIGS = [
     (".fastapi-rules.yaml", "blocking:\n  extra: mylib.fetch\n", "`blocking.extra`: expected a list of strings"),
     (".fastapi-rules.yaml", "errors:\n  preset: [seeds]\n", "`errors.preset`: expected a string"),
     (".fastapi-rules.yaml", "blocking:\n  max_depth: 0\n", "`blocking.max_depth`: expected a whole number"),
+    (".fastapi-rules.yaml", "versioning:\n  pattern: '/api/v(\\d+'\n", "`versioning.pattern`: expected a regular expression"),
     ("pyproject.toml", "[tool.fastapi-rules.blocking]\nmax-depth = '3'\n", "`blocking.max-depth`: expected a whole number"),
 ]
 

@@ -65,6 +65,10 @@ class FunctionInfo:
     calls: tuple[str, ...] = ()
     scheduled: tuple[str, ...] = ()
     loop_calls: tuple[LoopCall, ...] = ()
+    # Parameter names and ``alias=`` values; ``**kwargs`` or a ``Request``/``WebSocket``
+    # parameter can read any path parameter (FAR109).
+    parameters: tuple[str, ...] = ()
+    reads_any_parameter: bool = False
 
 
 @dataclass(frozen=True)
@@ -72,6 +76,7 @@ class ClassInfo:
     qualname: str
     bases: tuple[str, ...]
     dependencies: tuple[DependencyRef, ...]  # from ``__init__`` / ``__call__`` params
+    parameters: tuple[str, ...] = ()  # ``__init__`` / ``__call__`` parameter names and aliases
 
 
 @dataclass(frozen=True)

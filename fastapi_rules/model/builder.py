@@ -58,6 +58,18 @@ JSON_RESPONSE_CLASSES = frozenset(
 )
 HTTP_EXCEPTIONS = frozenset({"fastapi.HTTPException", "starlette.HTTPException"})
 APP_CLASSES = frozenset({"fastapi.FastAPI"})
+# ``request.path_params`` is there for a handler that takes the raw connection.
+RAW_REQUEST_CLASSES = frozenset(
+    {
+        "fastapi.Request",
+        "fastapi.requests.Request",
+        "starlette.requests.Request",
+        "starlette.requests.HTTPConnection",
+        "fastapi.WebSocket",
+        "fastapi.websockets.WebSocket",
+        "starlette.websockets.WebSocket",
+    }
+)
 PARAMETER_APP = "<app parameter>"  # stands for the project's app in ``def setup(app: FastAPI)``
 UNKNOWN_PART = "{…}"
 _STATUS_CONSTANT = re.compile(r"HTTP_(\d{3})_")
@@ -68,6 +80,8 @@ class _FunctionDraft:
     qualname: str
     node: cst.FunctionDef
     dependencies: list[DependencyRef]
+    parameters: tuple[str, ...]
+    reads_any_parameter: bool
     blocking_calls: list[BlockingCall] = field(default_factory=list)
     nested: dict[str, str] = field(default_factory=dict)
     returns: list[str] = field(default_factory=list)
@@ -85,6 +99,7 @@ class _ClassDraft:
     qualname: str
     bases: tuple[str, ...]
     dependencies: list[DependencyRef] = field(default_factory=list)
+    parameters: list[str] = field(default_factory=list)
     is_view: bool = False  # ``@cbv(router)``: class attributes are dependencies of each route
     view_dependencies: list[DependencyRef] = field(default_factory=list)
 
@@ -251,7 +266,11 @@ class ModuleModelBuilder(cst.CSTVisitor):
 
     def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
         draft = self._classes.pop()
-        self.classes.append(ClassInfo(draft.qualname, draft.bases, tuple(draft.dependencies)))
+        self.classes.append(
+            ClassInfo(
+                draft.qualname, draft.bases, tuple(draft.dependencies), tuple(draft.parameters)
+            )
+        )
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         name = node.name.value
@@ -259,13 +278,17 @@ class ModuleModelBuilder(cst.CSTVisitor):
         parent = self._function
         if parent is not None:
             parent.nested[name] = qualname
+            # ``Depends(get_user_or_404)`` in a router factory names its nested def
+            self.names.local_scopes[-1][name] = qualname
         in_class_body = parent is None and bool(self._classes)
         dependencies = self._parameter_dependencies(node.params)
+        parameters, reads_any = self._parameter_names(node.params)
         if in_class_body and name in ("__init__", "__call__"):
             self._classes[-1].dependencies.extend(dependencies)
+            self._classes[-1].parameters.extend(parameters)
         if in_class_body and self._classes[-1].is_view:
             dependencies = dependencies + self._classes[-1].view_dependencies
-        draft = _FunctionDraft(qualname, node, dependencies)
+        draft = _FunctionDraft(qualname, node, dependencies, parameters, reads_any)
         scope: dict[str, str] = {}
         for param in _all_params(node.params):
             scope[param.name.value] = ""
@@ -305,6 +328,8 @@ class ModuleModelBuilder(cst.CSTVisitor):
                     calls=tuple(draft.calls),
                     scheduled=tuple(draft.scheduled),
                     loop_calls=tuple(draft.loop_calls),
+                    parameters=draft.parameters,
+                    reads_any_parameter=draft.reads_any_parameter,
                 ),
             )
         )
@@ -317,6 +342,33 @@ class ModuleModelBuilder(cst.CSTVisitor):
             returned = draft.nested.get(name) or self.names.local_scopes[-1].get(name)
             if returned:
                 draft.returns.append(returned)
+
+    # -- parameters ---------------------------------------------------------------
+    def _parameter_names(self, params: cst.Parameters) -> tuple[tuple[str, ...], bool]:
+        """Names and ``alias=`` values; and whether it can read any path parameter."""
+        names: list[str] = []
+        reads_any = params.star_kwarg is not None
+        for param in [*params.posonly_params, *params.params, *params.kwonly_params]:
+            names.append(param.name.value)
+            annotation = param.annotation.annotation if param.annotation else None
+            markers: list[cst.BaseExpression] = []
+            if param.default is not None:
+                markers.append(param.default)
+            if isinstance(annotation, cst.Subscript):
+                if self.names.resolve(annotation.value) == "typing.Annotated":
+                    markers.extend(
+                        e.slice.value for e in annotation.slice[1:] if isinstance(e.slice, cst.Index)
+                    )
+                annotation = annotation.slice[0].slice.value if isinstance(
+                    annotation.slice[0].slice, cst.Index
+                ) else None
+            for marker in markers:
+                alias = _keyword(marker, "alias") if isinstance(marker, cst.Call) else None
+                if isinstance(alias, cst.SimpleString) and (text := _literal(alias)):
+                    names.append(text)
+            if annotation is not None and self.names.resolve(annotation) in RAW_REQUEST_CLASSES:
+                reads_any = True
+        return tuple(names), reads_any
 
     # -- dependencies ------------------------------------------------------------
     def _parameter_dependencies(self, params: cst.Parameters) -> list[DependencyRef]:

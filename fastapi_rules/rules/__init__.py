@@ -5,6 +5,8 @@ from fastapi_rules.rules.base import Rule
 from fastapi_rules.rules.far000_internal_error import InternalError
 from fastapi_rules.rules.far001_unparseable_file import UnparseableFile
 from fastapi_rules.rules.far101_missing_response_model import MissingResponseModel
+from fastapi_rules.rules.far105_unversioned_route import UnversionedRoute
+from fastapi_rules.rules.far109_unused_path_parameter import UnusedPathParameter
 from fastapi_rules.rules.far201_unauthenticated_write_route import UnauthenticatedWriteRoute
 from fastapi_rules.rules.far202_unauthenticated_read_route import UnauthenticatedReadRoute
 from fastapi_rules.rules.far301_interpolated_sql import InterpolatedSql
@@ -17,6 +19,8 @@ ALL_RULES: tuple[type[Rule], ...] = (
     InternalError,
     UnparseableFile,
     MissingResponseModel,
+    UnversionedRoute,
+    UnusedPathParameter,
     UnauthenticatedWriteRoute,
     UnauthenticatedReadRoute,
     InterpolatedSql,

@@ -18,7 +18,8 @@ class UnauthenticatedRoute(Rule):
     Options = AuthOptions
 
     def check(self, summary: ModuleSummary, project: ProjectIndex) -> Iterator[Finding]:
-        # One finding per route: a router served on several mounts names the first path.
+        # One finding per handler: a router served on several mounts, or a handler under
+        # several decorators, names its first path.
         open_paths: dict[Location, tuple[list[str], list[str]]] = {}
         for endpoint in project.endpoints:
             route = endpoint.route
@@ -38,5 +39,5 @@ class UnauthenticatedRoute(Rule):
                 location,
                 method="/".join(methods),
                 path=min(paths),
-                mounts=f" (and on {others} more mount{'s' if others > 1 else ''})" if others else "",
+                more=f" (and {others} more path{'s' if others > 1 else ''})" if others else "",
             )

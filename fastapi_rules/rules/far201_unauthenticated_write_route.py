@@ -25,6 +25,6 @@ class UnauthenticatedWriteRoute(UnauthenticatedRoute):
 
     code = "FAR201"
     name = "unauthenticated-write-route"
-    message = "`{method} {path}`{mounts} changes state but no dependency authenticates the caller"
+    message = "`{method} {path}`{more} changes state but no dependency authenticates the caller"
     seed = "002 §3; 003 Inviolable Rules (ALWAYS verify JWT tokens); 000 §3"
     methods = frozenset({"POST", "PUT", "PATCH", "DELETE"})

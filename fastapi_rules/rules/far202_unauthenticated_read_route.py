@@ -18,6 +18,6 @@ class UnauthenticatedReadRoute(UnauthenticatedRoute):
 
     code = "FAR202"
     name = "unauthenticated-read-route"
-    message = "`{method} {path}`{mounts} has no dependency that authenticates the caller"
+    message = "`{method} {path}`{more} has no dependency that authenticates the caller"
     seed = "002 §3; 003 Inviolable Rules (ALWAYS verify JWT tokens); 000 §3"
     methods = frozenset({"GET", "HEAD"})
