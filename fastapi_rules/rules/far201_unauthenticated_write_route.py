@@ -16,8 +16,11 @@ class UnauthenticatedWriteRoute(UnauthenticatedRoute):
     and the dependencies of each dependency. A dependency authenticates when it
     is a `fastapi.security` scheme (or depends on one), is declared with
     `Security(...)`, or its name matches `auth.patterns`. Paths matching
-    `auth.public_paths` (login, token, health, ...) are left alone, and so is
-    everything when `auth.global = true` (authentication in middleware).
+    `auth.public_paths` (login, token, health, ...) are left alone, and so are
+    apps with a middleware matching `auth.middleware` and everything when
+    `auth.global = true`. A route whose include chain could not be resolved is
+    not flagged (`routes` shows it as `unknown`). `docs/auth.md` has the details;
+    `fastapi-rules routes` shows the verdict for every endpoint.
 
     Why is this bad?
     Anyone who can reach the server can create, change or delete data.
