@@ -63,6 +63,8 @@ class Mount:
     dependencies: tuple[Declared, ...]
     app: str | None
     unknown: str | None = None
+    tags: tuple[str, ...] = ()
+    responses: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -77,6 +79,8 @@ class Endpoint:
     app: str | None
     location: Location  # the handler's def when it is in the route's module, else the route
     unknown: str | None = None  # why the include chain is not fully resolved
+    tags: tuple[str, ...] = ()  # from the includes, routers and route, outermost first
+    responses: frozenset[int] = frozenset()  # status codes documented on any level
 
     @property
     def dependencies(self) -> tuple[DependencyRef, ...]:
@@ -264,6 +268,8 @@ class ProjectIndex:
             site = self.routers[router]
             inner_prefix = mount.prefix + (site.prefix or "")
             inner_deps = mount.dependencies + self._router_declared(router)
+            inner_tags = mount.tags + site.tags
+            inner_responses = mount.responses + site.responses
             for child, include, summary in children.get(router, ()):
                 if child in path or len(path) > _MAX_DEPTH:
                     continue
@@ -280,6 +286,8 @@ class ProjectIndex:
                         ),
                         mount.app,
                         mount.unknown,
+                        inner_tags + include.tags,
+                        inner_responses + include.responses,
                     )
                 visit(child, child_mount, path + (child,))
 
@@ -367,6 +375,8 @@ class ProjectIndex:
                         app=mount.app,
                         location=location,
                         unknown=mount.unknown,
+                        tags=mount.tags + site.tags + route.tags,
+                        responses=frozenset(mount.responses + site.responses + route.responses),
                     )
 
     def default_response_class(self, endpoint: Endpoint) -> str | None:

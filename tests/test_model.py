@@ -116,3 +116,29 @@ def test_request_models_from_fastapi_security_are_not_auth(tmp_path: Path) -> No
     """})
     (endpoint,) = index.endpoints
     assert index.access(endpoint).kind == "open"
+
+
+def test_tags_and_responses_are_inherited_from_every_level(tmp_path: Path) -> None:
+    index = project(tmp_path, {
+        "pkg/__init__.py": "",
+        "pkg/items.py": """
+            from fastapi import APIRouter, status
+
+            ERRORS = {404: {"description": "Not found"}}
+            router = APIRouter(prefix="/items", tags=["items"], responses=ERRORS)
+
+            @router.get("/{item_id}", tags=["read"], responses={status.HTTP_410_GONE: {}})
+            def read_item(item_id: int) -> int: ...
+        """,
+        "pkg/main.py": """
+            from fastapi import FastAPI
+            from pkg import items
+
+            app = FastAPI(responses={"500": {"description": "Oops"}})
+            app.include_router(items.router, prefix="/v1", tags=["v1"], responses={401: {}})
+        """,
+    })
+    (endpoint,) = index.endpoints
+    assert endpoint.full_path == "/v1/items/{item_id}"
+    assert endpoint.tags == ("v1", "items", "read")
+    assert endpoint.responses == {500, 401, 404, 410}

@@ -89,6 +89,8 @@ class ObjectSite:
     prefix: str | None = None  # None: absent; "{…}" marks a non-literal part
     dependencies: tuple[DependencyRef, ...] = ()
     keyword_refs: tuple[tuple[str, str], ...] = ()  # (keyword, qualname): lifespan, ...
+    tags: tuple[str, ...] = ()
+    responses: tuple[int, ...] = ()  # status codes documented in ``responses=``
 
     def keyword_ref(self, keyword: str) -> str | None:
         return next((target for key, target in self.keyword_refs if key == keyword), None)
@@ -115,6 +117,8 @@ class RouteSite:
     status_code_given: bool
     response_class: str | None
     is_websocket: bool = False
+    tags: tuple[str, ...] = ()
+    responses: tuple[int, ...] = ()  # status codes documented in ``responses=``
 
 
 @dataclass(frozen=True)
@@ -129,6 +133,8 @@ class IncludeSite:
     location: Location
     child_called: bool = False  # ``include_router(make_router())``: the factory's result
     is_mount: bool = False  # ``app.mount("/api", sub_app)``: a sub-application
+    tags: tuple[str, ...] = ()
+    responses: tuple[int, ...] = ()  # status codes documented in ``responses=``
 
 
 @dataclass(frozen=True)

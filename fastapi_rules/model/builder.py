@@ -496,7 +496,7 @@ class ModuleModelBuilder(cst.CSTVisitor):
         elif method == "websocket":
             methods = ("WEBSOCKET",)
         else:
-            methods = _string_list(_keyword(call, "methods")) or ("GET",)
+            methods = tuple(m.upper() for m in _string_list(_keyword(call, "methods"))) or ("GET",)
         response_model = _keyword(call, "response_model")
         status = _keyword(call, "status_code")
         response_class = _keyword(call, "response_class")
@@ -514,6 +514,8 @@ class ModuleModelBuilder(cst.CSTVisitor):
             status_code_given=status is not None,
             response_class=self.names.resolve(response_class) if response_class else None,
             is_websocket=method == "websocket",
+            tags=_string_list(_keyword(call, "tags")),
+            responses=self._documented_statuses(call),
         )
 
     def _path_text(self, node: cst.BaseExpression | None) -> str:
@@ -532,6 +534,23 @@ class ModuleModelBuilder(cst.CSTVisitor):
             if constant is not None and not constant[1]:
                 return constant[0]
         return UNKNOWN_PART
+
+    def _documented_statuses(self, call: cst.Call) -> tuple[int, ...]:
+        """The status codes that are keys of ``responses={...}`` (literal or constant)."""
+        responses = _keyword(call, "responses")
+        if isinstance(responses, cst.Name):
+            responses = self._module_dicts.get(responses.value)
+        if not isinstance(responses, cst.Dict):
+            return ()
+        found = []
+        for element in responses.elements:
+            if isinstance(element, cst.DictElement):
+                key = element.key
+                if isinstance(key, cst.SimpleString) and (text := _literal(key) or "").isdigit():
+                    found.append(int(text))
+                elif (status := self._status_code(key)) is not None:
+                    found.append(status)
+        return tuple(found)
 
     def _status_code(self, node: cst.BaseExpression | None) -> int | None:
         if isinstance(node, cst.Integer):
@@ -669,6 +688,8 @@ class ModuleModelBuilder(cst.CSTVisitor):
                 location=location,
                 child_called=child_called,
                 is_mount=is_mount,
+                tags=_string_list(_keyword(node, "tags")),
+                responses=self._documented_statuses(node),
             )
         )
 
@@ -902,6 +923,8 @@ class ModuleModelBuilder(cst.CSTVisitor):
             prefix=self._prefix(_keyword(call, "prefix")),
             dependencies=dependencies,
             keyword_refs=tuple(refs),
+            tags=_string_list(_keyword(call, "tags")),
+            responses=self._documented_statuses(call),
         )
 
     def _alias_dependencies(self, value: cst.BaseExpression) -> tuple[DependencyRef, ...]:
@@ -1085,5 +1108,5 @@ def _string_list(node: cst.BaseExpression | None) -> tuple[str, ...]:
         if isinstance(element.value, cst.SimpleString):
             value = _literal(element.value)
             if value is not None:
-                found.append(value.upper())
+                found.append(value)
     return tuple(found)
