@@ -120,3 +120,39 @@ def test_fixture_project_rows(case: Path) -> None:
     assert result.returncode == 0, result.stderr
     expected = json.loads((case / "routes.json").read_text(encoding="utf-8"))
     assert json.loads(result.stdout) == expected
+
+
+def _on_terminal(project: Path, env: dict[str, str]) -> str:
+    """`routes` with its stdout on a pseudo-terminal, as a user at a shell sees it."""
+    import os
+    import pty
+
+    controller, terminal = pty.openpty()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "fastapi_rules", "routes", "."],
+        cwd=project, stdout=terminal, stderr=subprocess.DEVNULL, env={**os.environ, **env},
+    )
+    os.close(terminal)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(controller, 65536)
+        except OSError:  # the terminal closes when the process exits
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    process.wait(timeout=120)
+    os.close(controller)
+    return b"".join(chunks).decode()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
+def test_no_is_highlighted_on_a_terminal_unless_no_color(project: Path) -> None:
+    import os
+
+    plain_env = {key: value for key, value in os.environ.items() if key != "NO_COLOR"}
+    coloured = _on_terminal(project, {"NO_COLOR": ""} if "NO_COLOR" in plain_env else {})
+    no_rows = [line for line in coloured.splitlines() if "/v1/items" in line and "POST" in line]
+    assert no_rows and "\x1b[1;31mNO" in no_rows[0]
+    assert "\x1b[" not in _on_terminal(project, {"NO_COLOR": "1"})
