@@ -15,6 +15,7 @@ from fastapi_rules import __version__
 from fastapi_rules.api import config_for
 from fastapi_rules.engine import lint
 from fastapi_rules.finding import Finding
+from fastapi_rules.rules import RULES_BY_CODE
 
 PROJECT_MARKERS = (".fastapi-rules.yaml", "pyproject.toml", "setup.cfg", "tox.ini", ".flake8", ".git")
 
@@ -28,13 +29,42 @@ def project_root(path: Path) -> Path:
     return start
 
 
+def _selected(options: object) -> bool:
+    """Whether flake8 reports any FAR code with these options (``--select E`` does not)."""
+    try:
+        from flake8.style_guide import Decision, DecisionEngine
+
+        engine = DecisionEngine(options)  # type: ignore[arg-type]
+        return any(
+            engine.decision_for(code) is Decision.Selected for code in RULES_BY_CODE
+        )
+    except Exception:  # noqa: BLE001 - flake8 internals moved: run as if selected
+        return True
+
+
 class Plugin:
     name = "fastapi-rules"
     version = __version__
     _projects: ClassVar[dict[Path, dict[Path, list[Finding]]]] = {}
+    _enabled: ClassVar[bool] = True
 
     def __init__(self, tree: ast.AST, filename: str) -> None:
         self.filename = filename
+
+    @classmethod
+    def parse_options(cls, option_manager: object, options: object, filenames: list[str]) -> None:
+        """Lint the projects of the paths flake8 was given once, in the main process,
+        before it forks its ``--jobs`` workers: they inherit the findings instead of
+        each linting the whole project again."""
+        cls._enabled = _selected(options)
+        if not cls._enabled:
+            return  # flake8 runs every plugin whatever is selected: skip the work
+        for name in filenames or ["."]:
+            path = Path(name)
+            if path.is_dir():
+                cls._findings_by_file(project_root(path / "__init__.py"))
+            elif path.is_file() and path.suffix == ".py":
+                cls._findings_by_file(project_root(path))
 
     @classmethod
     def _findings_by_file(cls, root: Path) -> dict[Path, list[Finding]]:
@@ -49,7 +79,7 @@ class Plugin:
 
     def run(self) -> Iterator[tuple[int, int, str, type]]:
         path = Path(self.filename)
-        if not path.is_file():
+        if not self._enabled or not path.is_file():
             return  # stdin: there is no project to resolve against
         for finding in self._findings_by_file(project_root(path)).get(path.resolve(), []):
             # flake8 columns are 0-based and it adds 1 when printing

@@ -46,7 +46,9 @@ class LoopCall:
     that may be a project function (FAR403 reports the blocking ones here)."""
 
     target: str  # qualified name of the callee
-    location: Location
+    # None unless the module resolved positions anyway: whether the callee blocks is
+    # known only once every module is read, and few do (see ``locate_loop_calls``).
+    location: Location | None = None
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
@@ -90,6 +91,7 @@ class _FunctionDraft:
     calls: dict[str, None] = field(default_factory=dict)  # ordered set
     scheduled: list[str] = field(default_factory=list)
     loop_calls: list[LoopCall] = field(default_factory=list)
+    loop_call_nodes: list[cst.Call] = field(default_factory=list)
     # local name -> (static text, interpolated, the string nodes that built it)
     strings: dict[str, tuple[str, bool, list[cst.CSTNode]]] = field(default_factory=dict)
 
@@ -114,8 +116,10 @@ class ModuleModelBuilder(cst.CSTVisitor):
         module: str,
         is_package: bool,
         extra_blocking: frozenset[str] = frozenset(),
+        locate_everything: bool = False,
     ) -> None:
         self.wrapper = wrapper
+        self.locate_everything = locate_everything
         self.path = path
         self.module = module
         self.names = ImportTable(module, is_package)
@@ -139,7 +143,7 @@ class ModuleModelBuilder(cst.CSTVisitor):
         # Positions cost more than the parse (LibCST's PositionProvider renders the
         # whole module): functions and objects get one only when the module needed
         # positions anyway, i.e. when it has something a rule reports.
-        self._deferred_functions: list[tuple[cst.FunctionDef, FunctionInfo]] = []
+        self._deferred_functions: list[tuple[cst.FunctionDef, list[cst.Call], FunctionInfo]] = []
         self._deferred_objects: list[cst.Call] = []
         self.classes: list[ClassInfo] = []
         self.objects: list[ObjectSite] = []
@@ -158,12 +162,19 @@ class ModuleModelBuilder(cst.CSTVisitor):
         for node in self._structural_candidates:
             if id(node) not in self._sunk_strings:
                 self.sql.append(SqlSite("interpolated", None, self._location(node)))
-        functions = [info for _, info in self._deferred_functions]
+        functions = [info for _, _, info in self._deferred_functions]
         objects = list(self.objects)
-        if self._positions is not None:
+        if self._positions is not None or self.locate_everything:
             functions = [
-                dataclasses.replace(info, location=self._location(node))
-                for node, info in self._deferred_functions
+                dataclasses.replace(
+                    info,
+                    location=self._location(node),
+                    loop_calls=tuple(
+                        dataclasses.replace(call, location=self._location(call_node))
+                        for call, call_node in zip(info.loop_calls, call_nodes, strict=True)
+                    ),
+                )
+                for node, call_nodes, info in self._deferred_functions
             ]
             objects = [
                 dataclasses.replace(site, location=self._location(call))
@@ -316,6 +327,7 @@ class ModuleModelBuilder(cst.CSTVisitor):
         self._deferred_functions.append(
             (
                 node,
+                draft.loop_call_nodes,
                 FunctionInfo(
                     qualname=draft.qualname,
                     name=node.name.value,
@@ -738,9 +750,8 @@ class ModuleModelBuilder(cst.CSTVisitor):
             and not callee.rsplit(".", 1)[-1][:1].isupper()  # a class: its instance, not a call
             and local not in self._module_coroutines  # ``create_task(refresh())``
         ):
-            # Its position is needed only if the callee turns out to block; that is known
-            # after every module is read, so it is taken now.
-            draft.loop_calls.append(LoopCall(callee, self._location(node)))
+            draft.loop_calls.append(LoopCall(callee))
+            draft.loop_call_nodes.append(node)
 
     def _blocking(self, node: cst.Call, callee: str | None) -> bool:
         """Record a blocking call; True when it is one."""
@@ -1110,3 +1121,28 @@ def _string_list(node: cst.BaseExpression | None) -> tuple[str, ...]:
             if value is not None:
                 found.append(value)
     return tuple(found)
+
+
+def locate_loop_calls(
+    summary: ModuleSummary, extra_blocking: frozenset[str]
+) -> ModuleSummary | None:
+    """The module built again with every position resolved, or None if it changed.
+
+    The one place a file is parsed a second time: a call made on the loop becomes a
+    finding only when its callee, in another module, turns out to block (FAR403), which
+    is rare; resolving positions for every such call up front cost more than the parse.
+    """
+    try:
+        module = cst.parse_module(Path(summary.path).read_bytes())
+        wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+        is_package = Path(summary.path).name == "__init__.py"
+        builder = ModuleModelBuilder(
+            wrapper, summary.path, summary.module, is_package, extra_blocking, locate_everything=True
+        )
+        located = builder.build()
+    except (OSError, cst.ParserSyntaxError, RecursionError):
+        return None
+    same_shape = [len(f.loop_calls) for f in located.functions] == [
+        len(f.loop_calls) for f in summary.functions
+    ]
+    return located if same_shape else None
