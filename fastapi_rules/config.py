@@ -20,6 +20,8 @@ from fastapi_rules.options import (
     AuthOptions,
     BlockingOptions,
     ErrorOptions,
+    RouteOptions,
+    SchemaOptions,
     VersioningOptions,
 )
 
@@ -34,6 +36,8 @@ SECTIONS = {
     "errors": ErrorOptions,
     "blocking": BlockingOptions,
     "versioning": VersioningOptions,
+    "schemas": SchemaOptions,
+    "routes": RouteOptions,
 }
 TOP_LEVEL_LISTS = ("select", "ignore", "exclude", "src")
 
@@ -52,6 +56,8 @@ class Config:
     errors: ErrorOptions = field(default_factory=ErrorOptions)
     blocking: BlockingOptions = field(default_factory=BlockingOptions)
     versioning: VersioningOptions = field(default_factory=VersioningOptions)
+    schemas: SchemaOptions = field(default_factory=SchemaOptions)
+    routes: RouteOptions = field(default_factory=RouteOptions)
     path: Path | None = None  # the file it was read from
 
     @property

@@ -286,7 +286,9 @@ def scan_project(paths: Iterable[Path], config: Config) -> ScannedProject:
     files, missing = discover(paths, config.exclude)
     names = module_names(files, config.src)
     results = [analyse_file(path, display_path(path), config, names[path]) for path, _ in files]
-    project = ProjectIndex((r.summary for r in results if r.summary), config.auth)
+    project = ProjectIndex(
+        (r.summary for r in results if r.summary), config.auth, frozenset(config.blocking.extra)
+    )
     return ScannedProject(results, project, len(files), missing)
 
 

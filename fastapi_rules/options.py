@@ -152,3 +152,78 @@ class VersioningOptions:
         ),
         metadata={"help": "Glob patterns over full paths that need no version: docs, health, root."},
     )
+
+
+@dataclass(frozen=True)
+class SchemaOptions:
+    """``[tool.fastapi-rules.schemas]``"""
+
+    secret_fields: tuple[str, ...] = field(
+        default=(
+            "password",
+            "*_password",
+            "hashed_password",
+            "password_hash",
+            "secret",
+            "*_secret",
+            "secret_key",
+            "api_key",
+            "*_api_key",
+            "private_key",
+            "access_token",
+            "refresh_token",
+        ),
+        metadata={"help": "Glob patterns over field names a response schema must not expose (case-insensitive)."},
+    )
+    token_fields: tuple[str, ...] = field(
+        default=("access_token", "refresh_token"),
+        metadata={"help": "Of those, the ones a route on `auth.public_paths` (login, token, refresh) may return: issuing them is its job."},
+    )
+    server_fields: tuple[str, ...] = field(
+        default=("created_at", "updated_at", "modified_at", "deleted_at", "created_by", "updated_by"),
+        metadata={"help": "Glob patterns over field names the server sets: a model with one must not also be a request body (FAR605)."},
+    )
+
+
+@dataclass(frozen=True)
+class RouteOptions:
+    """``[tool.fastapi-rules.routes]``"""
+
+    non_creating_words: tuple[str, ...] = field(
+        default=(
+            "login", "logout", "signin", "signout", "token", "refresh", "search", "query",
+            "verify", "validate", "preview", "export", "filter", "count", "check", "test",
+            "run", "execute", "cancel", "send", "reset", "retry", "start", "stop", "restart",
+            "webhook", "webhooks", "callback", "sync", "invoke", "compute", "calculate",
+            "estimate", "render", "convert", "parse", "analyze", "complete", "completions",
+            "chat", "ask", "predict", "evaluate", "approve", "reject", "publish", "unpublish",
+            "archive", "unarchive", "restore", "batch", "bulk", "graphql", "rpc", "ping", "logs",
+            "track", "update", "edit", "set", "toggle", "load", "unload", "read", "unread",
+            "pause", "resume", "move", "rename", "reorder", "share", "unshare", "pin", "unpin",
+            "lock", "unlock", "enable", "disable", "activate", "deactivate", "accept", "decline",
+            "confirm", "clear", "upsert", "state", "status", "mark", "speech", "transcriptions",
+            "settings", "config", "configs", "valves", "access", "format", "embed",
+            "embeddings", "recover", "transcribe", "translate", "summarize", "classify",
+            "detect", "extract", "process", "proxy",
+        ),
+        metadata={"help": "Words in a POST route's path that mark it as an action, not a create: FAR102 allows 200 for it."},
+    )
+    action_verbs: tuple[str, ...] = field(
+        default=(
+            "create", "get", "fetch", "list", "update", "delete", "remove", "add", "edit",
+            "modify", "insert", "save", "retrieve", "set", "put", "post", "patch", "new", "make",
+        ),
+        metadata={"help": "Verbs that must not start a path segment (FAR104): the method says what happens."},
+    )
+    allowed_segments: tuple[str, ...] = field(
+        default=("login", "logout", "token", "refresh", "search", "health", "healthz", "me", "settings", "add-ons", "addons"),
+        metadata={"help": "Path segments FAR104 always accepts."},
+    )
+    allow_delete_with_body: bool = field(
+        default=False,
+        metadata={"help": "Allow DELETE routes to answer 200 with a `response_model=` (FAR103)."},
+    )
+    pagination_parameters: tuple[str, ...] = field(
+        default=("limit", "offset", "skip", "page", "page_size", "per_page", "size", "cursor"),
+        metadata={"help": "Parameter names that paginate a collection route (FAR110), on the handler or a dependency."},
+    )

@@ -3,6 +3,7 @@ dependency closures (RULES-SPEC §FAR2xx)."""
 from __future__ import annotations
 
 import fnmatch
+import re
 from functools import cached_property
 from collections import deque
 from collections.abc import Iterable, Iterator
@@ -19,7 +20,14 @@ from fastapi_rules.model import (
     ObjectSite,
     RouteSite,
 )
-from fastapi_rules.model.builder import APP_CLASSES, HTTP_EXCEPTIONS, PARAMETER_APP
+from fastapi_rules.model.builder import (
+    APP_CLASSES,
+    HTTP_EXCEPTIONS,
+    PARAMETER_APP,
+    located_summary,
+)
+from fastapi_rules.model.errors import CATCH_ALL_HANDLED
+from fastapi_rules.model.pydantic import MODEL_BASES
 from fastapi_rules.options import AuthOptions
 
 # fastapi.security schemes; OAuth2PasswordRequestForm, HTTPBasicCredentials,
@@ -40,6 +48,7 @@ SECURITY_SCHEMES = frozenset(
     )
 )
 ROUTER_CLASSES = frozenset({"fastapi.APIRouter"})
+_ANNOTATION_NAMES = re.compile(r"[A-Za-z_][\w.]*")
 _MAX_DEPTH = 12
 
 
@@ -98,9 +107,16 @@ class Access:
 
 
 class ProjectIndex:
-    def __init__(self, summaries: Iterable[ModuleSummary], auth: AuthOptions) -> None:
+    def __init__(
+        self,
+        summaries: Iterable[ModuleSummary],
+        auth: AuthOptions,
+        extra_blocking: frozenset[str] = frozenset(),
+    ) -> None:
         self.summaries = tuple(summaries)
         self.auth = auth
+        self.extra_blocking = extra_blocking  # as the summaries were built, to rebuild one
+        self._located: dict[str, ModuleSummary | None] = {}
         self.modules: dict[str, ModuleSummary] = {}
         self.functions: dict[str, FunctionInfo] = {}
         self.function_modules: dict[str, ModuleSummary] = {}
@@ -493,6 +509,7 @@ class ProjectIndex:
         if handler is None or handler.reads_any_parameter:
             return None
         names = set(handler.parameters)
+        names.update(self._query_model_fields(handler))
         refs = list(endpoint.dependencies)
         if any(ref.target is None for ref in refs):
             return None
@@ -505,13 +522,24 @@ class ProjectIndex:
                     if found.reads_any_parameter:
                         return None
                     names.update(found.parameters)
+                    names.update(self._query_model_fields(found))
             elif cls is not None:
                 names.update(cls.parameters)
             elif "." not in target or (
-                target.rsplit(".", 1)[0] in self.modules and target not in self.objects
+                target.rsplit(".", 1)[0] in self.modules
+                and target not in self.objects
+                and target not in self.aliases  # followed through ``nested_dependencies``
             ):
                 return None  # a local or project name we cannot see into
         return frozenset(names)
+
+    def _query_model_fields(self, function: FunctionInfo) -> set[str]:
+        return {
+            field
+            for model in function.query_models
+            if (resolved := self.resolve(model)) is not None
+            for _owner, field, _annotation in self.model_fields(resolved)
+        }
 
     def dependency_closure(self, dependencies: Iterable[DependencyRef]) -> set[str]:
         """Every project function or class reached from ``dependencies``, transitively."""
@@ -628,27 +656,117 @@ class ProjectIndex:
             level = following
         return None
 
+    def call_location(
+        self, summary: ModuleSummary, function: FunctionInfo, field_name: str, index: int
+    ) -> Location:
+        """Where ``getattr(function, field_name)[index]`` is, building the module again
+        with positions when its summary was built without them (``CallSite``)."""
+        known = getattr(function, field_name)[index].location
+        if known is not None:
+            return known
+        located = self._located_function(summary, function)
+        position = getattr(located, field_name)[index].location if located else None
+        return position or function.location or Location(1, 1)  # the file changed under us
+
+    def function_location(self, summary: ModuleSummary, function: FunctionInfo) -> Location:
+        """The ``def`` of ``function`` in ``summary``, placed like ``call_location``."""
+        if function.location is not None:
+            return function.location
+        located = self._located_function(summary, function)
+        return (located.location if located else None) or Location(1, 1)
+
+    def _located_function(
+        self, summary: ModuleSummary, function: FunctionInfo
+    ) -> FunctionInfo | None:
+        if summary.path not in self._located:
+            self._located[summary.path] = located_summary(summary, self.extra_blocking)
+        located = self._located[summary.path]
+        return next(
+            (f for f in (located.functions if located else ()) if f.qualname == function.qualname),
+            None,
+        )
+
+    # -- Pydantic models (RULES-SPEC §FAR6xx) -------------------------------------------
+    def is_model(self, qualname: str | None) -> bool:
+        return self.is_subclass(qualname, MODEL_BASES)
+
+    def model_classes(self, annotation: str | None) -> list[str]:
+        """Project model classes named in an annotation text (``list[app.schemas.User] |
+        None`` gives ``app.schemas.User``), resolved through re-exports."""
+        return [name for name in self.annotation_classes(annotation) if self.is_model(name)]
+
+    def annotation_classes(self, annotation: str | None) -> list[str]:
+        """Project classes named in an annotation text, resolved through re-exports."""
+        found = []
+        for name in _ANNOTATION_NAMES.findall(annotation or ""):
+            resolved = self.resolve(name)
+            if resolved in self.classes and resolved not in found:
+                found.append(resolved)
+        return found
+
+    def response_annotation(self, endpoint: Endpoint) -> str | None:
+        """``response_model=``, else the handler's return annotation (FastAPI's order)."""
+        model = endpoint.route.response_model
+        if model is not None:
+            return None if model == "None" else model
+        return endpoint.handler.return_annotation if endpoint.handler else None
+
+    def model_fields(self, model: str) -> list[tuple[str, str, str]]:
+        """(class, field, annotation) of a model and of its project model bases."""
+        fields: list[tuple[str, str, str]] = []
+        pending, seen = [model], set()
+        while pending:
+            name = pending.pop()
+            cls = self.classes.get(name)
+            if cls is None or name in seen:
+                continue
+            seen.add(name)
+            fields.extend((name, field, annotation) for field, annotation in cls.fields)
+            pending.extend(r for base in cls.bases if (r := self.resolve(base)) in self.classes)
+        return fields
+
     # -- errors --------------------------------------------------------------------------
     @cached_property
-    def exception_handler_functions(self) -> frozenset[str]:
-        return frozenset({
-            target
-            for summary in self.summaries
-            for registration in summary.registrations
-            if registration.kind == "exception_handler"
-            and (target := self.resolve(registration.target)) is not None
-        })
+    def route_handlers(self) -> frozenset[str]:
+        """Functions FastAPI calls as route handlers, by qualified name."""
+        return frozenset(e.handler.qualname for e in self.endpoints if e.handler is not None)
 
-    def handles_http_exception(self, app: str) -> bool:
+    def handles_exception(self, app: str, exceptions: frozenset[str]) -> bool:
+        """Whether ``app`` registers a handler for one of ``exceptions`` (by name)."""
         for summary in self.summaries:
             for registration in summary.registrations:
                 if (
                     registration.kind == "exception_handler"
                     and self.resolve(registration.receiver) == app
-                    and self.resolve(registration.exception) in HTTP_EXCEPTIONS
+                    and self.resolve(registration.exception) in exceptions
                 ):
                     return True
         return False
+
+    @cached_property
+    def _exception_handlers(self) -> dict[str, set[str | None]]:
+        """Exception handler functions, each with what it is registered for."""
+        handlers: dict[str, set[str | None]] = {}
+        for summary in self.summaries:
+            for registration in summary.registrations:
+                target = self.resolve(registration.target)
+                if registration.kind == "exception_handler" and target is not None:
+                    handlers.setdefault(target, set()).add(self.resolve(registration.exception))
+        return handlers
+
+    @cached_property
+    def exception_handler_functions(self) -> frozenset[str]:
+        return frozenset(self._exception_handlers)
+
+    @cached_property
+    def catch_all_handler_functions(self) -> frozenset[str]:
+        """Exception handlers registered for ``Exception``/``BaseException``/500."""
+        return frozenset(
+            name for name, handled in self._exception_handlers.items() if handled & CATCH_ALL_HANDLED
+        )
+
+    def handles_http_exception(self, app: str) -> bool:
+        return self.handles_exception(app, HTTP_EXCEPTIONS)
 
     def app_modules(self, app: str) -> set[str]:
         """Modules whose code runs in this app: its own, its routes', their dependencies'."""

@@ -48,3 +48,10 @@ def test_docs_page_in_sync(rule: type[Rule]) -> None:
     assert page.read_text(encoding="utf-8") == render(rule), (
         "docs out of date: run `python -m fastapi_rules.rule_docs` and review the diff"
     )
+
+
+def test_readme_lists_every_rule() -> None:
+    readme = (REPOSITORY / "README.md").read_text(encoding="utf-8")
+    for rule in ALL_RULES:
+        if rule.code not in ENGINE_CODES:
+            assert f"| {rule.code} | {rule.name} | {rule.summary_line()} |" in readme, rule.code

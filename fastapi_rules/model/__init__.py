@@ -13,6 +13,11 @@ from pathlib import PurePath
 MIGRATION_DIRECTORIES = frozenset({"alembic", "migrations", "versions"})
 
 
+# In a ``responses`` tuple: ``responses=`` is not a dict literal (a helper call, an
+# imported name), so which statuses it documents is unknown (FAR108 stays silent).
+OPAQUE_RESPONSES = -1
+
+
 @dataclass(frozen=True)
 class Location:
     line: int
@@ -41,13 +46,13 @@ class BlockingCall:
 
 
 @dataclass(frozen=True)
-class LoopCall:
-    """A call made on the event loop: not awaited, inside an ``async def``, to a name
-    that may be a project function (FAR403 reports the blocking ones here)."""
+class CallSite:
+    """A call that becomes a finding only in some cases known after every module is
+    read (a callee that blocks, a GET route that writes). Its position is taken only if
+    the module resolved positions anyway; else ``ProjectIndex.call_location`` finds it.
+    """
 
-    target: str  # qualified name of the callee
-    # None unless the module resolved positions anyway: whether the callee blocks is
-    # known only once every module is read, and few do (see ``locate_loop_calls``).
+    name: str  # the callee's qualified name, the method, or the raised status
     location: Location | None = None
 
 
@@ -66,11 +71,19 @@ class FunctionInfo:
     # ``BackgroundTasks.add_task``, and, for an ``async def``, its calls on the loop.
     calls: tuple[str, ...] = ()
     scheduled: tuple[str, ...] = ()
-    loop_calls: tuple[LoopCall, ...] = ()
+    loop_calls: tuple[CallSite, ...] = ()  # made on the loop, in an ``async def``
+    db_writes: tuple[CallSite, ...] = ()  # ``session.add/commit/...``, ``insert()`` (FAR111)
+    raised_statuses: tuple[CallSite, ...] = ()  # ``raise HTTPException(404)`` (FAR108)
     # Parameter names and ``alias=`` values; ``**kwargs`` or a ``Request``/``WebSocket``
     # parameter can read any path parameter (FAR109).
     parameters: tuple[str, ...] = ()
     reads_any_parameter: bool = False
+    body_types: tuple[str, ...] = ()  # annotations of parameters FastAPI reads from the body
+    has_docstring: bool = False
+    query_models: tuple[str, ...] = ()  # ``Annotated[Filters, Query()]``: fields are parameters
+    # what its ``return`` statements give: ``none`` (bare or ``None``), ``response``
+    # (a ``...Response(...)`` object) or ``value`` (anything else) (FAR103)
+    returns_kinds: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -79,6 +92,26 @@ class ClassInfo:
     bases: tuple[str, ...]
     dependencies: tuple[DependencyRef, ...]  # from ``__init__`` / ``__call__`` params
     parameters: tuple[str, ...] = ()  # ``__init__`` / ``__call__`` parameter names and aliases
+    fields: tuple[tuple[str, str], ...] = ()  # annotated class attributes: (name, annotation)
+    is_table: bool = False  # ``SQLModel, table=True`` or ``__tablename__``: an ORM table
+    # fields named in ``@field_validator``/``@field_serializer``/``@validator``: a
+    # secret-named field passed through one is taken to be masked (FAR604)
+    transformed_fields: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class V1Site:
+    """A Pydantic v1 idiom (FAR601-603); the rule checks ``owner`` is a model.
+
+    ``kind`` is ``config_class`` (``class Config:`` in ``owner``), ``config_key`` (a v1
+    key in ``model_config``), ``validator`` (``@validator``/``@root_validator``) or
+    ``model_api`` (``owner.parse_obj()``, ``instance.dict()`` with ``owner`` its type).
+    """
+
+    kind: str
+    owner: str | None  # the class it concerns, by qualified name
+    name: str  # ``Config``, the key, the decorator or the method
+    location: Location
 
 
 @dataclass(frozen=True)
@@ -121,6 +154,7 @@ class RouteSite:
     is_websocket: bool = False
     tags: tuple[str, ...] = ()
     responses: tuple[int, ...] = ()  # status codes documented in ``responses=``
+    described: bool = False  # ``summary=`` or ``description=`` given (FAR106)
 
 
 @dataclass(frozen=True)
@@ -161,6 +195,26 @@ class ErrorBodySite:
 
 
 @dataclass(frozen=True)
+class ErrorSite:
+    """An error-handling fact (FAR502-504).
+
+    ``kind`` is ``swallowed`` (a broad ``except`` that neither logs nor raises),
+    ``leak`` (internals of a broadly caught exception put in a response),
+    ``handler_leak`` (the same of a function's second parameter: a leak when the
+    function is a catch-all exception handler) or ``success_error`` (an error
+    signalled with a success status). ``in_response`` is true for what is built into
+    ``HTTPException``/``JSONResponse`` (a response wherever it is written), false for
+    a returned dict (a response only from a route or exception handler).
+    """
+
+    kind: str
+    function: str | None
+    detail: str  # what was found, for the message: ``str(e)``, ``status_code=200``
+    location: Location
+    in_response: bool = True
+
+
+@dataclass(frozen=True)
 class SqlSite:
     kind: str  # ``interpolated`` | ``literal``
     sink: str | None  # the sink call's name, None for a structural match with no sink
@@ -182,6 +236,8 @@ class ModuleSummary:
     registrations: tuple[RegistrationSite, ...] = ()
     error_bodies: tuple[ErrorBodySite, ...] = ()
     sql: tuple[SqlSite, ...] = ()
+    v1_sites: tuple[V1Site, ...] = ()
+    error_sites: tuple[ErrorSite, ...] = ()
     raises_http_exception: bool = False
 
     @property

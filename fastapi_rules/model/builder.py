@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from http import HTTPStatus
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,12 +19,14 @@ from fastapi_rules.model import (
     FunctionInfo,
     IncludeSite,
     Location,
-    LoopCall,
+    CallSite,
+    OPAQUE_RESPONSES,
     ModuleSummary,
     ObjectSite,
     RegistrationSite,
     RouteSite,
     SqlSite,
+    V1Site,
 )
 from fastapi_rules.model.blocking import (
     BLOCKING_CLIENTS,
@@ -31,7 +34,15 @@ from fastapi_rules.model.blocking import (
     LIBRARY_ROOTS,
     blocking_method,
 )
+from fastapi_rules.model.errors import ErrorFacts
 from fastapi_rules.model.names import ImportTable, dotted_name
+from fastapi_rules.model.pydantic import (
+    FIELD_TRANSFORMERS,
+    NON_BODY_MARKERS,
+    V1_CONFIG_KEYS,
+    V1_MODEL_METHODS,
+    V1_VALIDATORS,
+)
 from fastapi_rules.model.sql import (
     SINK_FUNCTIONS,
     SINK_METHODS,
@@ -71,7 +82,17 @@ RAW_REQUEST_CLASSES = frozenset(
         "starlette.websockets.WebSocket",
     }
 )
-PARAMETER_APP = "<app parameter>"  # stands for the project's app in ``def setup(app: FastAPI)``
+PARAMETER_APP = "<app parameter>"
+QUERY_MARKERS = frozenset({"fastapi.Query", "fastapi.params.Query", "fastapi.param_functions.Query"})
+# Database writes a GET route must not make (FAR111).
+SESSION_WRITE_METHODS = frozenset({"add", "add_all", "delete", "commit", "merge", "bulk_save_objects"})
+SQL_WRITE_STATEMENTS = frozenset(
+    {
+        "sqlalchemy.insert", "sqlalchemy.update", "sqlalchemy.delete",
+        "sqlmodel.insert", "sqlmodel.update", "sqlmodel.delete",
+        "sqlalchemy.dialects.postgresql.insert", "sqlalchemy.dialects.sqlite.insert",
+    }
+)  # stands for the project's app in ``def setup(app: FastAPI)``
 UNKNOWN_PART = "{…}"
 _STATUS_CONSTANT = re.compile(r"HTTP_(\d{3})_")
 
@@ -83,6 +104,10 @@ class _FunctionDraft:
     dependencies: list[DependencyRef]
     parameters: tuple[str, ...]
     reads_any_parameter: bool
+    body_types: tuple[str, ...] = ()
+    local_types: dict[str, str] = field(default_factory=dict)  # name -> class, for FAR603
+    returns_kinds: list[str] = field(default_factory=list)
+    query_models: tuple[str, ...] = ()
     blocking_calls: list[BlockingCall] = field(default_factory=list)
     nested: dict[str, str] = field(default_factory=dict)
     returns: list[str] = field(default_factory=list)
@@ -90,8 +115,13 @@ class _FunctionDraft:
     call_results: dict[str, str] = field(default_factory=dict)  # ``app = make_app()``
     calls: dict[str, None] = field(default_factory=dict)  # ordered set
     scheduled: list[str] = field(default_factory=list)
-    loop_calls: list[LoopCall] = field(default_factory=list)
-    loop_call_nodes: list[cst.Call] = field(default_factory=list)
+    # CallSite lists by FunctionInfo field, and the nodes to place them if needed
+    call_sites: dict[str, list[CallSite]] = field(default_factory=dict)
+    call_nodes: dict[str, list[cst.Call]] = field(default_factory=dict)
+
+    def defer(self, field_name: str, site: CallSite, node: cst.Call) -> None:
+        self.call_sites.setdefault(field_name, []).append(site)
+        self.call_nodes.setdefault(field_name, []).append(node)
     # local name -> (static text, interpolated, the string nodes that built it)
     strings: dict[str, tuple[str, bool, list[cst.CSTNode]]] = field(default_factory=dict)
 
@@ -104,9 +134,12 @@ class _ClassDraft:
     parameters: list[str] = field(default_factory=list)
     is_view: bool = False  # ``@cbv(router)``: class attributes are dependencies of each route
     view_dependencies: list[DependencyRef] = field(default_factory=list)
+    fields: list[tuple[str, str]] = field(default_factory=list)
+    is_table: bool = False
+    transformed_fields: list[str] = field(default_factory=list)
 
 
-class ModuleModelBuilder(cst.CSTVisitor):
+class ModuleModelBuilder(ErrorFacts, cst.CSTVisitor):
     """Collects the facts of ``ModuleSummary``; positions are resolved lazily, once."""
 
     def __init__(
@@ -143,7 +176,9 @@ class ModuleModelBuilder(cst.CSTVisitor):
         # Positions cost more than the parse (LibCST's PositionProvider renders the
         # whole module): functions and objects get one only when the module needed
         # positions anyway, i.e. when it has something a rule reports.
-        self._deferred_functions: list[tuple[cst.FunctionDef, list[cst.Call], FunctionInfo]] = []
+        self._deferred_functions: list[
+            tuple[cst.FunctionDef, dict[str, list[cst.Call]], FunctionInfo]
+        ] = []
         self._deferred_objects: list[cst.Call] = []
         self.classes: list[ClassInfo] = []
         self.objects: list[ObjectSite] = []
@@ -153,6 +188,8 @@ class ModuleModelBuilder(cst.CSTVisitor):
         self.registrations: list[RegistrationSite] = []
         self.error_bodies: list[ErrorBodySite] = []
         self.sql: list[SqlSite] = []
+        self.v1_sites: list[V1Site] = []
+        self._init_error_facts()
         self.raises_http_exception = False
 
     # -- entry -----------------------------------------------------------------
@@ -169,10 +206,15 @@ class ModuleModelBuilder(cst.CSTVisitor):
                 dataclasses.replace(
                     info,
                     location=self._location(node),
-                    loop_calls=tuple(
-                        dataclasses.replace(call, location=self._location(call_node))
-                        for call, call_node in zip(info.loop_calls, call_nodes, strict=True)
-                    ),
+                    **{
+                        field_name: tuple(
+                            dataclasses.replace(site, location=self._location(call_node))
+                            for site, call_node in zip(
+                                getattr(info, field_name), nodes, strict=True
+                            )
+                        )
+                        for field_name, nodes in call_nodes.items()
+                    },
                 )
                 for node, call_nodes, info in self._deferred_functions
             ]
@@ -194,6 +236,8 @@ class ModuleModelBuilder(cst.CSTVisitor):
             registrations=tuple(self.registrations),
             error_bodies=tuple(self.error_bodies),
             sql=tuple(self.sql),
+            v1_sites=tuple(self.v1_sites),
+            error_sites=tuple(self.error_sites),
             raises_http_exception=self.raises_http_exception,
         )
 
@@ -271,15 +315,33 @@ class ModuleModelBuilder(cst.CSTVisitor):
             and (self.names.resolve(d.decorator.func) or "").rsplit(".", 1)[-1] == "cbv"
             for d in node.decorators
         )
+        if node.name.value == "Config" and self._classes and self._function is None:
+            owner = self._classes[-1].qualname  # ``class Config:`` inside a (model) class
+            self.v1_sites.append(V1Site("config_class", owner, "Config", self._location(node)))
+        is_table = any(
+            keyword.keyword is not None
+            and keyword.keyword.value == "table"
+            and isinstance(keyword.value, cst.Name)
+            and keyword.value.value == "True"
+            for keyword in node.keywords
+        )
         self._classes.append(
-            _ClassDraft(self._qualname_for(node.name.value), bases, is_view=is_view)
+            _ClassDraft(
+                self._qualname_for(node.name.value), bases, is_view=is_view, is_table=is_table
+            )
         )
 
     def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
         draft = self._classes.pop()
         self.classes.append(
             ClassInfo(
-                draft.qualname, draft.bases, tuple(draft.dependencies), tuple(draft.parameters)
+                draft.qualname,
+                draft.bases,
+                tuple(draft.dependencies),
+                tuple(draft.parameters),
+                tuple(draft.fields),
+                draft.is_table,
+                tuple(draft.transformed_fields),
             )
         )
 
@@ -293,18 +355,24 @@ class ModuleModelBuilder(cst.CSTVisitor):
             self.names.local_scopes[-1][name] = qualname
         in_class_body = parent is None and bool(self._classes)
         dependencies = self._parameter_dependencies(node.params)
-        parameters, reads_any = self._parameter_names(node.params)
+        parameters, reads_any, query_models = self._parameter_names(node.params)
         if in_class_body and name in ("__init__", "__call__"):
             self._classes[-1].dependencies.extend(dependencies)
             self._classes[-1].parameters.extend(parameters)
         if in_class_body and self._classes[-1].is_view:
             dependencies = dependencies + self._classes[-1].view_dependencies
-        draft = _FunctionDraft(qualname, node, dependencies, parameters, reads_any)
+        draft = _FunctionDraft(
+            qualname, node, dependencies, parameters, reads_any, self._body_types(node.params),
+            query_models=query_models,
+        )
         scope: dict[str, str] = {}
+        draft_types = draft.local_types
         for param in _all_params(node.params):
             scope[param.name.value] = ""
             if param.annotation is not None:
                 annotation = self.names.resolve(param.annotation.annotation)
+                if annotation is not None:
+                    draft_types[param.name.value] = annotation
                 if annotation in BLOCKING_CLIENTS:
                     draft.client_types[param.name.value] = BLOCKING_CLIENTS[annotation]
                 elif annotation in APP_CLASSES:
@@ -314,6 +382,26 @@ class ModuleModelBuilder(cst.CSTVisitor):
         # handler with a parameter named ``router`` still means the module's router.
         for decorator in node.decorators:
             self._decorator(decorator.decorator, qualname, node)
+            expression = decorator.decorator
+            validator = self.names.resolve(
+                expression.func if isinstance(expression, cst.Call) else expression
+            )
+            if (
+                in_class_body
+                and isinstance(expression, cst.Call)
+                and (validator or "").rsplit(".", 1)[-1] in FIELD_TRANSFORMERS
+            ):
+                self._classes[-1].transformed_fields.extend(
+                    text
+                    for argument in expression.args
+                    if argument.keyword is None and isinstance(argument.value, cst.SimpleString)
+                    and (text := _literal(argument.value))
+                )
+            if validator in V1_VALIDATORS:
+                owner = self._classes[-1].qualname if in_class_body else None
+                self.v1_sites.append(
+                    V1Site("validator", owner, validator.rsplit(".", 1)[-1], self._location(decorator))
+                )
         self._functions.append(draft)
         self.names.local_scopes.append(scope)
 
@@ -327,7 +415,7 @@ class ModuleModelBuilder(cst.CSTVisitor):
         self._deferred_functions.append(
             (
                 node,
-                draft.loop_call_nodes,
+                draft.call_nodes,
                 FunctionInfo(
                     qualname=draft.qualname,
                     name=node.name.value,
@@ -339,15 +427,32 @@ class ModuleModelBuilder(cst.CSTVisitor):
                     returns=tuple(draft.returns),
                     calls=tuple(draft.calls),
                     scheduled=tuple(draft.scheduled),
-                    loop_calls=tuple(draft.loop_calls),
+                    loop_calls=tuple(draft.call_sites.get("loop_calls", ())),
+                    db_writes=tuple(draft.call_sites.get("db_writes", ())),
+                    raised_statuses=tuple(draft.call_sites.get("raised_statuses", ())),
                     parameters=draft.parameters,
                     reads_any_parameter=draft.reads_any_parameter,
+                    body_types=draft.body_types,
+                    has_docstring=node.get_docstring() is not None,
+                    query_models=draft.query_models,
+                    returns_kinds=tuple(dict.fromkeys(draft.returns_kinds)),
                 ),
             )
         )
 
     def visit_Return(self, node: cst.Return) -> None:
+        self._returned_dict(node)
         draft = self._function
+        if draft is not None and self._lambda_depth == 0:
+            value = node.value
+            if value is None or _is_none(value):
+                draft.returns_kinds.append("none")
+            elif isinstance(value, cst.Call) and (
+                self.names.resolve(value.func) or dotted_name(value.func) or ""
+            ).endswith("Response"):
+                draft.returns_kinds.append("response")
+            else:
+                draft.returns_kinds.append("value")
         if draft is not None and isinstance(node.value, cst.Name):
             name = node.value.value
             # a nested def (dependency factory) or an object bound module-wide (router factory)
@@ -356,9 +461,62 @@ class ModuleModelBuilder(cst.CSTVisitor):
                 draft.returns.append(returned)
 
     # -- parameters ---------------------------------------------------------------
-    def _parameter_names(self, params: cst.Parameters) -> tuple[tuple[str, ...], bool]:
-        """Names and ``alias=`` values; and whether it can read any path parameter."""
+    def _body_types(self, params: cst.Parameters) -> tuple[str, ...]:
+        """Annotations of the parameters FastAPI would read from the request body: typed,
+        with no ``Depends``/``Query``/``Path``/... marker (``Body()`` is the body)."""
+        found: list[str] = []
+        for param in [*params.posonly_params, *params.params, *params.kwonly_params]:
+            if param.annotation is None:
+                continue
+            annotation = param.annotation.annotation
+            markers: list[cst.BaseExpression] = [param.default] if param.default else []
+            if isinstance(annotation, cst.Subscript) and (
+                self.names.resolve(annotation.value) == "typing.Annotated"
+            ):
+                markers.extend(
+                    e.slice.value for e in annotation.slice[1:] if isinstance(e.slice, cst.Index)
+                )
+                first = annotation.slice[0].slice
+                if not isinstance(first, cst.Index):
+                    continue
+                annotation = first.value
+            if any(
+                isinstance(marker, cst.Call) and self.names.resolve(marker.func) in NON_BODY_MARKERS
+                for marker in markers
+            ):
+                continue
+            resolved = self.names.resolve(annotation)
+            if resolved is not None and not resolved.startswith(("builtins.", "typing.")):
+                found.append(resolved)
+        return tuple(found)
+
+    def _model_api(self, node: cst.Call, func: cst.Attribute) -> None:
+        """``Model.parse_obj(...)`` or ``instance.dict()`` with a statically known type."""
+        method = func.attr.value
+        if method not in V1_MODEL_METHODS:
+            return
+        if method == "copy" and _keyword(node, "update") is None:
+            return
+        receiver = func.value
+        owner: str | None = None
+        draft = self._function
+        if isinstance(receiver, cst.Name) and draft is not None and receiver.value in draft.local_types:
+            owner = draft.local_types[receiver.value]
+        elif isinstance(receiver, (cst.Name, cst.Attribute)) and method in (
+            "parse_obj", "parse_raw", "from_orm"
+        ):
+            owner = self.names.resolve(receiver)
+        if owner is None or owner.split(".", 1)[0] in LIBRARY_ROOTS:
+            return  # only project classes can be models; ``response.json()`` is httpx's
+        self.v1_sites.append(V1Site("model_api", owner, method, self._location(node)))
+
+    def _parameter_names(
+        self, params: cst.Parameters
+    ) -> tuple[tuple[str, ...], bool, tuple[str, ...]]:
+        """Names and ``alias=`` values; whether it can read any path parameter; and the
+        classes of ``Annotated[Model, Query()]`` parameters, whose fields are parameters."""
         names: list[str] = []
+        query_models: list[str] = []
         reads_any = params.star_kwarg is not None
         for param in [*params.posonly_params, *params.params, *params.kwonly_params]:
             names.append(param.name.value)
@@ -378,9 +536,15 @@ class ModuleModelBuilder(cst.CSTVisitor):
                 alias = _keyword(marker, "alias") if isinstance(marker, cst.Call) else None
                 if isinstance(alias, cst.SimpleString) and (text := _literal(alias)):
                     names.append(text)
-            if annotation is not None and self.names.resolve(annotation) in RAW_REQUEST_CLASSES:
+            resolved = self.names.resolve(annotation) if annotation is not None else None
+            if resolved in RAW_REQUEST_CLASSES:
                 reads_any = True
-        return tuple(names), reads_any
+            if resolved is not None and any(
+                isinstance(marker, cst.Call) and self.names.resolve(marker.func) in QUERY_MARKERS
+                for marker in markers
+            ):
+                query_models.append(resolved)
+        return tuple(names), reads_any, tuple(query_models)
 
     # -- dependencies ------------------------------------------------------------
     def _parameter_dependencies(self, params: cst.Parameters) -> list[DependencyRef]:
@@ -398,11 +562,7 @@ class ModuleModelBuilder(cst.CSTVisitor):
     def _annotation_dependencies(self, annotation: cst.BaseExpression) -> list[DependencyRef]:
         if isinstance(annotation, cst.SimpleString):
             # FastAPI evaluates string annotations (``user: "CurrentUser"``)
-            text = _literal(annotation)
-            try:
-                parsed = cst.parse_expression(text) if text else None
-            except (cst.ParserSyntaxError, RecursionError):
-                parsed = None
+            parsed = _forward_reference(annotation)
             return self._annotation_dependencies(parsed) if parsed is not None else []
         if isinstance(annotation, cst.Subscript):
             if self.names.resolve(annotation.value) != "typing.Annotated":
@@ -489,7 +649,7 @@ class ModuleModelBuilder(cst.CSTVisitor):
                     receiver,
                     "exception_handler",
                     handler,
-                    self.names.resolve(exception) if exception is not None else None,
+                    self._handled(exception),
                 )
             )
         elif method == "middleware":
@@ -528,6 +688,8 @@ class ModuleModelBuilder(cst.CSTVisitor):
             is_websocket=method == "websocket",
             tags=_string_list(_keyword(call, "tags")),
             responses=self._documented_statuses(call),
+            described=_keyword(call, "summary") is not None
+            or _keyword(call, "description") is not None,
         )
 
     def _path_text(self, node: cst.BaseExpression | None) -> str:
@@ -550,10 +712,12 @@ class ModuleModelBuilder(cst.CSTVisitor):
     def _documented_statuses(self, call: cst.Call) -> tuple[int, ...]:
         """The status codes that are keys of ``responses={...}`` (literal or constant)."""
         responses = _keyword(call, "responses")
-        if isinstance(responses, cst.Name):
-            responses = self._module_dicts.get(responses.value)
-        if not isinstance(responses, cst.Dict):
+        if responses is None:
             return ()
+        if isinstance(responses, cst.Name):
+            responses = self._module_dicts.get(responses.value, responses)
+        if not isinstance(responses, cst.Dict):
+            return (OPAQUE_RESPONSES,)
         found = []
         for element in responses.elements:
             if isinstance(element, cst.DictElement):
@@ -562,6 +726,8 @@ class ModuleModelBuilder(cst.CSTVisitor):
                     found.append(int(text))
                 elif (status := self._status_code(key)) is not None:
                     found.append(status)
+            elif isinstance(element, cst.StarredDictElement):
+                found.append(OPAQUE_RESPONSES)  # ``{**COMMON_ERRORS, 404: ...}``
         return tuple(found)
 
     def _status_code(self, node: cst.BaseExpression | None) -> int | None:
@@ -571,6 +737,10 @@ class ModuleModelBuilder(cst.CSTVisitor):
             except ValueError:
                 return None
         if isinstance(node, (cst.Attribute, cst.Name)):
+            resolved = self.names.resolve(node) or ""
+            if resolved.startswith("http.HTTPStatus."):  # the standard library's enum
+                member = HTTPStatus.__members__.get(resolved.rsplit(".", 1)[-1])
+                return int(member) if member is not None else None
             name = dotted_name(node) or ""
             match = _STATUS_CONSTANT.search(name.rsplit(".", 1)[-1] + "_")
             if match is not None:
@@ -589,6 +759,12 @@ class ModuleModelBuilder(cst.CSTVisitor):
             return f"{base}[{inner}]"
         if isinstance(node, cst.Name) and node.value == "None":
             return "None"
+        if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.BitOr):
+            return f"{self._annotation_text(node.left)} | {self._annotation_text(node.right)}"
+        if isinstance(node, cst.SimpleString):  # a forward reference: ``"User"``
+            parsed = _forward_reference(node)
+            if parsed is not None:
+                return self._annotation_text(parsed)
         resolved = self.names.resolve(node)
         if resolved is not None:
             return resolved
@@ -600,10 +776,16 @@ class ModuleModelBuilder(cst.CSTVisitor):
         callee = self.names.resolve(func)
         if isinstance(func, cst.Attribute):
             self._method_call(node, func)
+            self._model_api(node, func)
+        self._note_logging(node)
         if callee in HTTP_EXCEPTIONS:
             self.raises_http_exception = True
+            self._error_response(
+                node, _argument(node, 1, "detail"), _argument(node, 0, "status_code")
+            )
         elif callee in JSON_RESPONSE_CLASSES:
             self._error_body(node)
+            self._error_response(node, _argument(node, 0, "content"))
         if callee in SINK_FUNCTIONS or (
             isinstance(func, cst.Attribute) and func.attr.value in SINK_METHODS
         ):
@@ -616,6 +798,7 @@ class ModuleModelBuilder(cst.CSTVisitor):
                     self._function.scheduled.append(task)
             elif not self._blocking(node, callee) and callee is not None:
                 self._call_graph(node, callee)
+            self._db_write(node, callee)
 
     def _method_call(self, node: cst.Call, func: cst.Attribute) -> None:
         method = func.attr.value
@@ -661,7 +844,7 @@ class ModuleModelBuilder(cst.CSTVisitor):
                     receiver,
                     "exception_handler",
                     self.names.resolve(handler_node) if handler_node is not None else None,
-                    self.names.resolve(exception) if exception is not None else None,
+                    self._handled(exception),
                 )
             )
         elif method == "add_middleware":
@@ -705,6 +888,14 @@ class ModuleModelBuilder(cst.CSTVisitor):
             )
         )
 
+    def _handled(self, exception: cst.BaseExpression | None) -> str | None:
+        """What an exception handler is for: a qualified name, or a status code as text
+        (``@app.exception_handler(500)`` is Starlette's server-error handler)."""
+        if exception is None:
+            return None
+        status = self._status_code(exception)
+        return str(status) if status is not None else self.names.resolve(exception)
+
     def _prefix(self, node: cst.BaseExpression | None) -> str | None:
         return None if node is None else self._path_text(node)
 
@@ -731,9 +922,32 @@ class ModuleModelBuilder(cst.CSTVisitor):
         )
 
     def visit_Raise(self, node: cst.Raise) -> None:
+        self._note_raise()
+        draft = self._function
+        if (
+            draft is not None
+            and self._lambda_depth == 0
+            and isinstance(node.exc, cst.Call)
+            and self.names.resolve(node.exc.func) in HTTP_EXCEPTIONS
+        ):
+            status = self._status_code(_argument(node.exc, 0, "status_code"))
+            if status is not None:
+                draft.defer("raised_statuses", CallSite(str(status)), node.exc)
         if node.exc is not None and not isinstance(node.exc, cst.Call):
             if self.names.resolve(node.exc) in HTTP_EXCEPTIONS:
                 self.raises_http_exception = True
+
+    def _db_write(self, node: cst.Call, callee: str | None) -> None:
+        """``session.add/commit/...`` on a session-like receiver, ``insert()`` (FAR111)."""
+        draft = self._function
+        assert draft is not None
+        func = node.func
+        if callee in SQL_WRITE_STATEMENTS:
+            draft.defer("db_writes", CallSite(f"{callee.rsplit('.', 1)[-1]}()"), node)
+        elif isinstance(func, cst.Attribute) and func.attr.value in SESSION_WRITE_METHODS:
+            receiver = (dotted_name(func.value) or "").rsplit(".", 1)[-1].lower()
+            if receiver in ("db", "session", "db_session", "conn", "connection", "tx"):
+                draft.defer("db_writes", CallSite(f"{receiver}.{func.attr.value}()"), node)
 
     def _call_graph(self, node: cst.Call, callee: str) -> None:
         if callee.split(".", 1)[0] in LIBRARY_ROOTS:
@@ -750,8 +964,7 @@ class ModuleModelBuilder(cst.CSTVisitor):
             and not callee.rsplit(".", 1)[-1][:1].isupper()  # a class: its instance, not a call
             and local not in self._module_coroutines  # ``create_task(refresh())``
         ):
-            draft.loop_calls.append(LoopCall(callee))
-            draft.loop_call_nodes.append(node)
+            draft.defer("loop_calls", CallSite(callee), node)
 
     def _blocking(self, node: cst.Call, callee: str | None) -> bool:
         """Record a blocking call; True when it is one."""
@@ -788,10 +1001,38 @@ class ModuleModelBuilder(cst.CSTVisitor):
         for target in node.targets:
             if isinstance(target.target, cst.Name):
                 self._bind(target.target.value, node.value)
+                if self._classes and self._function is None:
+                    self._class_attribute(target.target.value, node.value)
+
+    def _class_attribute(self, name: str, value: cst.BaseExpression | None) -> None:
+        """``__tablename__`` (an ORM table) and v1 keys in ``model_config``."""
+        draft = self._classes[-1]
+        if name == "__tablename__":
+            draft.is_table = True
+        if name != "model_config" or value is None:
+            return
+        keys: list[tuple[str, cst.CSTNode]] = []
+        if isinstance(value, cst.Call):
+            keys = [(a.keyword.value, a) for a in value.args if a.keyword is not None]
+        elif isinstance(value, cst.Dict):
+            for element in value.elements:
+                if isinstance(element, cst.DictElement) and isinstance(element.key, cst.SimpleString):
+                    key = _literal(element.key)
+                    if key is not None:
+                        keys.append((key, element))
+        for key, node in keys:
+            if key in V1_CONFIG_KEYS:
+                self.v1_sites.append(
+                    V1Site("config_key", draft.qualname, key, self._location(node))
+                )
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
         if isinstance(node.target, cst.Name) and node.value is not None:
             self._bind(node.target.value, node.value)
+        if self._classes and self._function is None and isinstance(node.target, cst.Name):
+            name = node.target.value
+            self._classes[-1].fields.append((name, self._annotation_text(node.annotation.annotation)))
+            self._class_attribute(name, node.value)
         if self._classes and self._function is None and self._classes[-1].is_view:
             view = self._classes[-1]
             if isinstance(node.value, cst.Call):
@@ -851,6 +1092,7 @@ class ModuleModelBuilder(cst.CSTVisitor):
         if draft is not None:
             self.names.bind_local(name)  # ``open = ...``, ``requests = ...``
             draft.call_results.pop(name, None)
+            draft.local_types.pop(name, None)
         string = self._string_value(value)
         if string is not None:
             (draft.strings if draft is not None else self._module_strings)[name] = string
@@ -867,6 +1109,12 @@ class ModuleModelBuilder(cst.CSTVisitor):
         callee = self.names.resolve(value.func)
         if draft is not None and callee is not None:
             draft.call_results[name] = callee
+        if draft is not None:
+            instance_type = _constructed_type(callee)
+            if instance_type is not None:
+                draft.local_types[name] = instance_type
+            else:
+                draft.local_types.pop(name, None)
         if callee is None:
             return
         client = BLOCKING_CLIENTS.get(callee)
@@ -913,7 +1161,7 @@ class ModuleModelBuilder(cst.CSTVisitor):
                             qualname,
                             "exception_handler",
                             self.names.resolve(element.value),
-                            self.names.resolve(element.key),
+                            self._handled(element.key),
                         )
                     )
         for _keyword_name, target in refs:
@@ -922,9 +1170,11 @@ class ModuleModelBuilder(cst.CSTVisitor):
         if default_class is not None and (target := self.names.resolve(default_class)):
             refs.append(("default_response_class", target))
         dependencies = self._dependency_list(_keyword(call, "dependencies"))
-        if callee in APP_CLASSES or dependencies:
-            # once-per-app findings are reported here, and ``routes`` cites the line
-            # of a router-level ``dependencies=``
+        tags = _string_list(_keyword(call, "tags"))
+        untagged_router = not tags and callee.endswith("Router")
+        if callee in APP_CLASSES or dependencies or untagged_router:
+            # once-per-app findings (FAR501, FAR505) and untagged routers (FAR107) are
+            # reported here, and ``routes`` cites the line of a router's ``dependencies=``
             self._location(call)
         self._deferred_objects.append(call)
         return ObjectSite(
@@ -934,7 +1184,7 @@ class ModuleModelBuilder(cst.CSTVisitor):
             prefix=self._prefix(_keyword(call, "prefix")),
             dependencies=dependencies,
             keyword_refs=tuple(refs),
-            tags=_string_list(_keyword(call, "tags")),
+            tags=tags,
             responses=self._documented_statuses(call),
         )
 
@@ -1123,14 +1373,18 @@ def _string_list(node: cst.BaseExpression | None) -> tuple[str, ...]:
     return tuple(found)
 
 
-def locate_loop_calls(
+DEFERRED_CALL_FIELDS = ("loop_calls", "db_writes", "raised_statuses")
+
+
+def located_summary(
     summary: ModuleSummary, extra_blocking: frozenset[str]
 ) -> ModuleSummary | None:
     """The module built again with every position resolved, or None if it changed.
 
-    The one place a file is parsed a second time: a call made on the loop becomes a
-    finding only when its callee, in another module, turns out to block (FAR403), which
-    is rare; resolving positions for every such call up front cost more than the parse.
+    The one place a file is parsed a second time: a ``CallSite`` becomes a finding only
+    in cases known after every module is read (a callee in another module that blocks,
+    FAR403), which is rare; resolving positions for every such call up front cost more
+    than the parse.
     """
     try:
         module = cst.parse_module(Path(summary.path).read_bytes())
@@ -1142,7 +1396,34 @@ def locate_loop_calls(
         located = builder.build()
     except (OSError, cst.ParserSyntaxError, RecursionError):
         return None
-    same_shape = [len(f.loop_calls) for f in located.functions] == [
-        len(f.loop_calls) for f in summary.functions
-    ]
+    def shape(functions: tuple[FunctionInfo, ...]) -> list[tuple[str, ...]]:
+        return [
+            tuple(site.name for name in DEFERRED_CALL_FIELDS for site in getattr(f, name))
+            for f in functions
+        ]
+
+    same_shape = shape(located.functions) == shape(summary.functions)
     return located if same_shape else None
+
+
+def _constructed_type(callee: str | None) -> str | None:
+    """The class an assignment's call returns an instance of: ``User(...)``,
+    ``User.model_validate(...)``, ``User.parse_obj(...)``; by naming convention only."""
+    if callee is None:
+        return None
+    owner, _, method = callee.rpartition(".")
+    if method[:1].isupper():
+        return callee
+    if method in ("model_validate", "model_validate_json", "parse_obj", "parse_raw", "from_orm"):
+        return owner if owner.rsplit(".", 1)[-1][:1].isupper() else None
+    return None
+
+
+def _forward_reference(node: cst.SimpleString) -> cst.BaseExpression | None:
+    """The expression inside a string annotation (``"User"``), parsed on its own."""
+    text = _literal(node)
+    try:
+        parsed = cst.parse_expression(text) if text else None
+    except (cst.ParserSyntaxError, RecursionError):
+        return None
+    return None if isinstance(parsed, cst.SimpleString) else parsed

@@ -3,8 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from fastapi_rules.finding import Finding
-from fastapi_rules.model import FunctionInfo, Location, ModuleSummary
-from fastapi_rules.model.builder import locate_loop_calls
+from fastapi_rules.model import ModuleSummary
 from fastapi_rules.options import BlockingOptions
 from fastapi_rules.project import ProjectIndex
 from fastapi_rules.rules.base import Rule
@@ -50,10 +49,6 @@ class IndirectBlockingCall(Rule):
     options_section = "blocking"
     Options = BlockingOptions
 
-    def __init__(self, options: object | None = None) -> None:
-        super().__init__(options)
-        self._located: dict[str, ModuleSummary | None] = {}
-
     def check(self, summary: ModuleSummary, project: ProjectIndex) -> Iterator[Finding]:
         loop_functions = project.loop_functions
         for function in summary.functions:
@@ -69,30 +64,13 @@ class IndirectBlockingCall(Rule):
                         chain=_chain(callers, call.name),
                     )
             for index, loop_call in enumerate(function.loop_calls):
-                target = project.resolve(loop_call.target)
+                target = project.resolve(loop_call.name)
                 found = project.blocking_chain(target, self.options.max_depth) if target else None
                 if found is not None:
                     chain, blocking = found
                     yield self.finding(
                         summary,
-                        self._location(summary, function, index),
+                        project.call_location(summary, function, "loop_calls", index),
                         function=function.name,
                         chain=_chain(callers[-1:] + chain, blocking.name),
                     )
-
-    def _location(self, summary: ModuleSummary, function: FunctionInfo, index: int) -> Location:
-        known = function.loop_calls[index].location
-        if known is not None:
-            return known
-        if summary.path not in self._located:
-            self._located[summary.path] = locate_loop_calls(
-                summary, frozenset(self.options.extra)
-            )
-        located = self._located[summary.path]
-        if located is not None:
-            for candidate in located.functions:
-                if candidate.qualname == function.qualname:
-                    position = candidate.loop_calls[index].location
-                    if position is not None:
-                        return position
-        return function.location or Location(1, 1)  # the file changed under us

@@ -1,0 +1,35 @@
+"""What the route-contract rules share: one verdict per handler, at its ``def``."""
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from fastapi_rules.finding import Finding
+from fastapi_rules.model import ModuleSummary
+from fastapi_rules.project import Endpoint, ProjectIndex
+from fastapi_rules.rules.base import Rule
+
+
+class EndpointRule(Rule):
+    """Asks ``problem`` of each route in the module, once per handler location (a
+    router served on several mounts is one route to fix)."""
+
+    def check(self, summary: ModuleSummary, project: ProjectIndex) -> Iterator[Finding]:
+        seen: set[tuple[int, int]] = set()
+        for endpoint in project.endpoints:
+            key = (endpoint.location.line, endpoint.location.column)
+            if endpoint.summary is not summary or key in seen:
+                continue
+            fields = self.problem(endpoint, project)
+            if fields is not None:
+                seen.add(key)
+                yield self.finding(
+                    summary,
+                    endpoint.location,
+                    method="/".join(endpoint.route.methods),
+                    path=endpoint.full_path or "/",
+                    **fields,
+                )
+
+    def problem(self, endpoint: Endpoint, project: ProjectIndex) -> dict[str, str] | None:
+        """Message fields when this endpoint breaks the rule, else None."""
+        raise NotImplementedError

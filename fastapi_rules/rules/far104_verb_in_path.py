@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+import re
+
+from fastapi_rules.options import RouteOptions
+from fastapi_rules.project import Endpoint, ProjectIndex
+from fastapi_rules.rules.endpoint_rule import EndpointRule
+
+WORDS = re.compile(r"[A-Za-z][a-z]*")
+
+
+class VerbInPath(EndpointRule):
+    """Path segment named after an action instead of a resource.
+
+    What it does:
+    Flags a route whose full path has a literal segment starting with a CRUD
+    verb (`routes.action_verbs`): `/create-task`, `/getUsers`,
+    `/deleteItem/{id}`, `/items/update_profile`. Well-known action endpoints
+    (`routes.allowed_segments`: `/login`, `/logout`, `/token`, `/refresh`,
+    `/search`, `/health`, ...) and other verbs (`/orders/{id}/cancel`) are
+    left alone.
+
+    Why is this bad?
+    In REST the HTTP method is the verb and the path names the resource:
+    `POST /tasks`, `GET /users`, `DELETE /items/{id}`. Verbs in paths multiply
+    endpoints, hide the resource model and break the conventions clients and
+    generated SDKs expect.
+    """
+
+    code = "FAR104"
+    name = "verb-in-path"
+    message = "`{method} {path}` names an action in `{segment}`; name the resource and let the method say what happens"
+    seed = "004 API design (resource-oriented URLs)"
+    options_section = "routes"
+    Options = RouteOptions
+
+    def problem(self, endpoint: Endpoint, project: ProjectIndex) -> dict[str, str] | None:
+        options: RouteOptions = self.options
+        allowed = {segment.lower() for segment in options.allowed_segments}
+        for segment in endpoint.full_path.split("/"):
+            if not segment or segment.startswith("{") or segment.lower() in allowed:
+                continue
+            words = WORDS.findall(segment)
+            if words and words[0].lower() in options.action_verbs:
+                return {"segment": segment}
+        return None

@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from fastapi_rules.finding import Finding
+from fastapi_rules.model import ModuleSummary
+from fastapi_rules.project import ProjectIndex
+from fastapi_rules.rules.base import Rule
+
+
+class UndocumentedRoute(Rule):
+    """Route handler without a docstring, `summary=` or `description=`.
+
+    What it does:
+    Flags a route whose handler has no docstring and whose decorator (or
+    `add_api_route(...)` call) gives neither `summary=` nor `description=`.
+    Reported on the handler's `def`, also when the handler lives in another
+    module than the route.
+
+    Why is this bad?
+    FastAPI turns the docstring into the operation's description in the
+    OpenAPI schema: without one, `/docs` and generated clients show only a
+    name derived from the function.
+    """
+
+    code = "FAR106"
+    name = "undocumented-route"
+    message = "`{method} {path}` has no docstring, `summary=` or `description=`; the OpenAPI docs will be empty"
+    seed = "000 §8 (OpenAPI documentation); 003 OpenAPI rules"
+
+    def check(self, summary: ModuleSummary, project: ProjectIndex) -> Iterator[Finding]:
+        reported: set[str] = set()
+        for endpoint in project.endpoints:
+            handler = endpoint.handler
+            if (
+                handler is None
+                or handler.has_docstring
+                or endpoint.route.described
+                or handler.qualname in reported
+                or project.function_modules.get(handler.qualname) is not summary
+            ):
+                continue
+            reported.add(handler.qualname)
+            yield self.finding(
+                summary,
+                project.function_location(summary, handler),
+                method="/".join(endpoint.route.methods),
+                path=endpoint.full_path or "/",
+            )

@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+import re
+
+from fastapi_rules.options import RouteOptions
+from fastapi_rules.project import Endpoint, ProjectIndex
+from fastapi_rules.rules.endpoint_rule import EndpointRule
+
+COLLECTION = re.compile(
+    r"^(builtins\.list|list|typing\.List|typing\.Sequence|collections\.abc\.Sequence)\["
+)
+
+
+class UnpaginatedCollection(EndpointRule):
+    """Collection GET route without pagination parameters.
+
+    What it does:
+    Flags a GET route whose response model (`response_model=` or the return
+    annotation) is `list[...]`, `List[...]` or `Sequence[...]` when neither
+    the handler nor any dependency it uses (followed across modules) takes a
+    pagination parameter (`routes.pagination_parameters`: `limit`, `offset`,
+    `skip`, `page`, `page_size`, `per_page`, `size`, `cursor`). Routes whose
+    dependencies cannot all be resolved are left alone.
+
+    Why is this bad?
+    An unbounded list grows with the data: one request eventually returns
+    every row, exhausting memory and timing out. Pagination bounds each
+    response from the start.
+    """
+
+    code = "FAR110"
+    name = "unpaginated-collection"
+    message = "`GET {path}` returns a list but takes no pagination parameter (`limit`, `offset`, `page`, `cursor`, ...)"
+    seed = "000 §10 (pagination for large datasets); 003 collections"
+    options_section = "routes"
+    Options = RouteOptions
+
+    def problem(self, endpoint: Endpoint, project: ProjectIndex) -> dict[str, str] | None:
+        options: RouteOptions = self.options
+        if "GET" not in endpoint.route.methods or endpoint.route.is_websocket:
+            return None
+        annotation = project.response_annotation(endpoint)
+        if annotation is None or not COLLECTION.match(annotation):
+            return None
+        received = project.parameter_names(endpoint)
+        if received is None or set(received) & set(options.pagination_parameters):
+            return None
+        return {}

@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from fastapi_rules.finding import Finding
+from fastapi_rules.model import ModuleSummary
+from fastapi_rules.project import ProjectIndex
+from fastapi_rules.rules.base import Rule
+
+
+class WriteInReadRoute(Rule):
+    """GET or HEAD route that writes to the database.
+
+    What it does:
+    Flags `session.add/add_all/delete/merge/commit()` (on a receiver named
+    `session`, `db`, `db_session`, `conn`, `connection` or `tx`) and SQLAlchemy
+    `insert()`/`update()`/`delete()` statements written directly in the
+    handler of a GET or HEAD route.
+
+    Why is this bad?
+    GET and HEAD are safe methods: crawlers, link previews, prefetching,
+    caches and retries call them freely, so a write there happens when nobody
+    asked for it.
+    """
+
+    code = "FAR111"
+    name = "write-in-read-route"
+    message = "`{method} {path}` writes to the database (`{call}`); use POST, PUT, PATCH or DELETE for changes"
+    seed = "000 §1 (correct HTTP method semantics)"
+
+    def check(self, summary: ModuleSummary, project: ProjectIndex) -> Iterator[Finding]:
+        reported: set[tuple[str, int]] = set()
+        for endpoint in project.endpoints:
+            handler = endpoint.handler
+            methods = set(endpoint.route.methods)
+            if (
+                handler is None
+                or not methods & {"GET", "HEAD"}
+                or methods - {"GET", "HEAD"}
+                or project.function_modules.get(handler.qualname) is not summary
+            ):
+                continue
+            for index, write in enumerate(handler.db_writes):
+                if (handler.qualname, index) in reported:
+                    continue
+                reported.add((handler.qualname, index))
+                yield self.finding(
+                    summary,
+                    project.call_location(summary, handler, "db_writes", index),
+                    method="/".join(endpoint.route.methods),
+                    path=endpoint.full_path or "/",
+                    call=write.name,
+                )

@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from fastapi_rules.finding import Finding
+from fastapi_rules.model import ModuleSummary
+from fastapi_rules.project import ProjectIndex
+from fastapi_rules.rules.base import Rule
+
+
+class LeakedErrorDetail(Rule):
+    """Exception internals sent to the client.
+
+    What it does:
+    Flags `str(e)`, `repr(e)`, `f"...{e}"` and `e.args` of an exception caught
+    broadly (`except Exception as e`, `except BaseException`), and
+    `traceback.format_exc()` / `format_exception()`, when they are put in a
+    response: the `detail` of an `HTTPException`, the `content` of a
+    `JSONResponse`, or a dict returned by a route or exception handler. The
+    same values in a log call are fine, and so is the message of an exception
+    caught by its own type (`except ValueError as e`), which is usually meant
+    for the caller. In an exception handler registered for `Exception` (or
+    500), the exception it receives counts as broadly caught; a handler for
+    the project's own error class may show its message.
+
+    Why is this bad?
+    An unexpected exception's text carries SQL, file paths, hostnames, library
+    versions or other users' data; a traceback maps the code for an attacker.
+    Log it, and send a generic message with an error code.
+    """
+
+    code = "FAR502"
+    name = "leaked-error-detail"
+    message = "{detail} of a broadly caught exception reaches the response; log it and return a generic message"
+    seed = "000 §5 (never expose internal error details); 003 Inviolable Rules (ALWAYS sanitize error messages)"
+
+    def check(self, summary: ModuleSummary, project: ProjectIndex) -> Iterator[Finding]:
+        handlers = project.route_handlers | project.exception_handler_functions
+        for site in summary.error_sites:
+            if (site.kind == "leak" and (site.in_response or site.function in handlers)) or (
+                site.kind == "handler_leak" and site.function in project.catch_all_handler_functions
+            ):
+                yield self.finding(summary, site.location, detail=site.detail)

@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from fastapi_rules.finding import Finding
+from fastapi_rules.model import ModuleSummary
+from fastapi_rules.project import ProjectIndex
+from fastapi_rules.rules.base import Rule
+
+
+class SwallowedException(Rule):
+    """Broad `except` in a route handler that neither logs nor re-raises.
+
+    What it does:
+    Flags `except Exception:`, `except BaseException:` and bare `except:` in a
+    route handler when the clause contains no logging call (`logger.*`,
+    `logging.*`, `log.*`, `sentry_sdk.capture_exception`,
+    `traceback.print_exc`) and no `raise` (re-raising, or raising an
+    `HTTPException` from it, both count). Narrow `except` clauses and helper
+    functions are left alone.
+
+    Why is this bad?
+    The failure disappears: the client gets a success or a vague error, and
+    nobody can find out what went wrong or that it happened at all.
+    """
+
+    code = "FAR503"
+    name = "swallowed-exception"
+    message = "{detail} in route handler `{function}` neither logs nor re-raises; log the exception or let it propagate"
+    seed = "000 §5 (log errors); 002 (error handling)"
+
+    def check(self, summary: ModuleSummary, project: ProjectIndex) -> Iterator[Finding]:
+        for site in summary.error_sites:
+            if site.kind == "swallowed" and site.function in project.route_handlers:
+                yield self.finding(
+                    summary,
+                    site.location,
+                    detail=site.detail,
+                    function=(site.function or "").rsplit(".", 1)[-1],
+                )

@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from fastapi_rules.finding import Finding
+from fastapi_rules.model import ModuleSummary
+from fastapi_rules.model.errors import CATCH_ALL_HANDLED
+from fastapi_rules.project import ProjectIndex
+from fastapi_rules.rules.base import Rule
+
+
+class NoGlobalExceptionHandler(Rule):
+    """Application without a global exception handler.
+
+    What it does:
+    Flags each `FastAPI()` application (outside tests) that registers no
+    handler for `Exception` (or for status 500, which Starlette treats the same):
+    neither `app.add_exception_handler(Exception, ...)`,
+    `@app.exception_handler(Exception)`, nor `FastAPI(exception_handlers=
+    {Exception: ...})`, including registrations made in another module or in a
+    `def setup(app: FastAPI)` helper. Reported on the `FastAPI(...)` call.
+
+    Why is this bad?
+    An unexpected error then reaches the client as Starlette's plain-text
+    "Internal Server Error", outside the API's error format, and is logged
+    nowhere the application controls.
+    """
+
+    code = "FAR505"
+    name = "no-global-exception-handler"
+    message = "application `{app}` has no handler for `Exception`; add one that logs the error and returns the standard error body"
+    seed = "000 §5 (global exception handlers)"
+
+    def check(self, summary: ModuleSummary, project: ProjectIndex) -> Iterator[Finding]:
+        if summary.is_test:
+            return
+        for site in summary.objects:
+            if (
+                site.location is not None
+                and project.is_app(site.qualname)
+                and not project.handles_exception(site.qualname, CATCH_ALL_HANDLED)
+            ):
+                yield self.finding(summary, site.location, app=site.qualname.rsplit(".", 1)[-1])

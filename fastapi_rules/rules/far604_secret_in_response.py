@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+import fnmatch
+
+from fastapi_rules.model.pydantic import NON_SECRET_TYPES
+from fastapi_rules.options import SchemaOptions
+from fastapi_rules.project import Endpoint, ProjectIndex
+from fastapi_rules.rules.endpoint_rule import EndpointRule
+
+
+class SecretInResponse(EndpointRule):
+    """Response schema exposes a secret or a database table.
+
+    What it does:
+    Follows a route's response model (`response_model=`, else the return
+    annotation) through `list[...]`, `Optional[...]`, `X | None`, base classes
+    and nested model fields, across modules, and flags it when a field is named
+    like a secret (`schemas.secret_fields`: `password`, `hashed_password`,
+    `secret`, `api_key`, `token`, ...), or when the response model itself is an
+    ORM table class (`SQLModel` with `table=True`, or a class with
+    `__tablename__`). Token fields are allowed on `auth.public_paths` routes
+    (login, token, refresh): issuing tokens is what they are for. Fields that
+    cannot hold the secret's value are left alone: flags, numbers, dates,
+    `SecretStr` (serialised masked), nested models, and fields a
+    `@field_validator`/`@field_serializer` rewrites (a masking validator).
+
+    Why is this bad?
+    Whatever the response model declares is serialised to every caller. A
+    password hash or key in a nested model leaks with every response, and
+    returning the table class exposes every column added later.
+    """
+
+    code = "FAR604"
+    name = "secret-in-response"
+    message = "response model of `{method} {path}` {problem}; return a separate response schema without it"
+    seed = "000 §2 (separate Response schemas); 003 Inviolable Rules (user isolation)"
+    options_section = "schemas"
+    Options = SchemaOptions
+
+    def problem(self, endpoint: Endpoint, project: ProjectIndex) -> dict[str, str] | None:
+        options: SchemaOptions = self.options
+        annotation = project.response_annotation(endpoint)
+        for name in project.annotation_classes(annotation):
+            if project.classes[name].is_table:
+                return {"problem": f"is the table class `{name.rsplit('.', 1)[-1]}`"}
+        patterns = options.secret_fields
+        if project.is_public(endpoint.full_path):
+            patterns = tuple(p for p in patterns if p not in options.token_fields)
+        pending = [(model, model.rsplit(".", 1)[-1]) for model in project.model_classes(annotation)]
+        seen: set[str] = set()
+        while pending:
+            model, trail = pending.pop(0)
+            if model in seen:
+                continue
+            seen.add(model)
+            for owner, field, field_annotation in project.model_fields(model):
+                if (
+                    any(fnmatch.fnmatchcase(field.lower(), p.lower()) for p in patterns)
+                    and _may_carry_secret(field_annotation)
+                    and not project.annotation_classes(field_annotation)  # a structure
+                    and field not in project.classes[owner].transformed_fields
+                ):
+                    return {"problem": f"exposes `{trail}.{field}`"}
+                pending.extend(
+                    (nested, f"{trail}.{field}") for nested in project.model_classes(field_annotation)
+                )
+        return None
+
+
+def _may_carry_secret(annotation: str) -> bool:
+    """Not a flag, number, date or ``SecretStr`` (which serialises masked)."""
+    names = [n for n in annotation.replace("|", " ").replace("None", " ").split() if n]
+    return not names or any(name not in NON_SECRET_TYPES for name in names)
