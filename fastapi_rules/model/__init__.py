@@ -126,6 +126,7 @@ class ObjectSite:
     keyword_refs: tuple[tuple[str, str], ...] = ()  # (keyword, qualname): lifespan, ...
     tags: tuple[str, ...] = ()
     responses: tuple[int, ...] = ()  # status codes documented in ``responses=``
+    open_keywords: bool = False  # ``FastAPI(**settings)``: any keyword may be given
 
     def keyword_ref(self, keyword: str) -> str | None:
         return next((target for key, target in self.keyword_refs if key == keyword), None)

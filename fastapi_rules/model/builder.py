@@ -1186,6 +1186,7 @@ class ModuleModelBuilder(ErrorFacts, cst.CSTVisitor):
             keyword_refs=tuple(refs),
             tags=tags,
             responses=self._documented_statuses(call),
+            open_keywords=any(arg.star == "**" for arg in call.args),
         )
 
     def _alias_dependencies(self, value: cst.BaseExpression) -> tuple[DependencyRef, ...]:

@@ -31,7 +31,7 @@ class UntaggedRouter(Rule):
 
     def check(self, summary: ModuleSummary, project: ProjectIndex) -> Iterator[Finding]:
         for site in summary.objects:
-            if site.location is None or site.tags or project.is_app(site.qualname):
+            if site.location is None or site.tags or site.open_keywords or project.is_app(site.qualname):
                 continue
             if site.qualname not in project.routers:
                 continue

@@ -37,6 +37,7 @@ class NoGlobalExceptionHandler(Rule):
         for site in summary.objects:
             if (
                 site.location is not None
+                and not site.open_keywords  # ``FastAPI(**kwargs)`` may pass exception_handlers
                 and project.is_app(site.qualname)
                 and not project.handles_exception(site.qualname, CATCH_ALL_HANDLED)
             ):
