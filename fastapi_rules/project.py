@@ -675,12 +675,36 @@ class ProjectIndex:
         located = self._located_function(summary, function)
         return (located.location if located else None) or Location(1, 1)
 
+    def object_location(self, summary: ModuleSummary, site: ObjectSite) -> Location:
+        """The ``Callee(...)`` call of ``site``, placed like ``call_location``."""
+        if site.location is not None:
+            return site.location
+        located = self._located_module(summary)
+        found = next(
+            (o for o in (located.objects if located else ()) if o.qualname == site.qualname),
+            None,
+        )
+        return (found.location if found else None) or Location(1, 1)
+
+    def error_location(self, summary: ModuleSummary, index: int) -> Location:
+        """Where ``summary.error_sites[index]`` is, placed like ``call_location``."""
+        known = summary.error_sites[index].location
+        if known is not None:
+            return known
+        located = self._located_module(summary)
+        sites = located.error_sites if located else ()
+        position = sites[index].location if index < len(sites) else None
+        return position or Location(1, 1)
+
+    def _located_module(self, summary: ModuleSummary) -> ModuleSummary | None:
+        if summary.path not in self._located:
+            self._located[summary.path] = located_summary(summary, self.extra_blocking)
+        return self._located[summary.path]
+
     def _located_function(
         self, summary: ModuleSummary, function: FunctionInfo
     ) -> FunctionInfo | None:
-        if summary.path not in self._located:
-            self._located[summary.path] = located_summary(summary, self.extra_blocking)
-        located = self._located[summary.path]
+        located = self._located_module(summary)
         return next(
             (f for f in (located.functions if located else ()) if f.qualname == function.qualname),
             None,

@@ -211,7 +211,7 @@ class ErrorSite:
     kind: str
     function: str | None
     detail: str  # what was found, for the message: ``str(e)``, ``status_code=200``
-    location: Location
+    location: Location | None  # ``swallowed``: None unless the module has positions
     in_response: bool = True
 
 

@@ -237,7 +237,7 @@ class ModuleModelBuilder(ErrorFacts, cst.CSTVisitor):
             error_bodies=tuple(self.error_bodies),
             sql=tuple(self.sql),
             v1_sites=tuple(self.v1_sites),
-            error_sites=tuple(self.error_sites),
+            error_sites=tuple(self._located_error_sites()),
             raises_http_exception=self.raises_http_exception,
         )
 
@@ -1171,10 +1171,9 @@ class ModuleModelBuilder(ErrorFacts, cst.CSTVisitor):
             refs.append(("default_response_class", target))
         dependencies = self._dependency_list(_keyword(call, "dependencies"))
         tags = _string_list(_keyword(call, "tags"))
-        untagged_router = not tags and callee.endswith("Router")
-        if callee in APP_CLASSES or dependencies or untagged_router:
-            # once-per-app findings (FAR501, FAR505) and untagged routers (FAR107) are
-            # reported here, and ``routes`` cites the line of a router's ``dependencies=``
+        if callee in APP_CLASSES or dependencies:
+            # once-per-app findings (FAR501, FAR505) are reported here, and ``routes``
+            # cites the line of a router's ``dependencies=``
             self._location(call)
         self._deferred_objects.append(call)
         return ObjectSite(
@@ -1403,7 +1402,9 @@ def located_summary(
             for f in functions
         ]
 
-    same_shape = shape(located.functions) == shape(summary.functions)
+    same_shape = shape(located.functions) == shape(summary.functions) and [
+        (e.kind, e.function) for e in located.error_sites
+    ] == [(e.kind, e.function) for e in summary.error_sites]
     return located if same_shape else None
 
 

@@ -5,6 +5,7 @@ traversal and use its import table, scopes and lazy positions.
 """
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import libcst as cst
@@ -43,6 +44,15 @@ class ErrorFacts:
     def _init_error_facts(self) -> None:
         self.error_sites: list[ErrorSite] = []
         self._open_excepts: list[_OpenExcept] = []
+        self._deferred_errors: list[tuple[int, cst.CSTNode]] = []
+
+    def _located_error_sites(self) -> list[ErrorSite]:
+        """The error sites, with deferred positions filled in when positions exist."""
+        sites = list(self.error_sites)
+        if self._positions is not None or self.locate_everything:  # type: ignore[attr-defined]
+            for index, node in self._deferred_errors:
+                sites[index] = dataclasses.replace(sites[index], location=self._location(node))  # type: ignore[attr-defined]
+        return sites
 
     # -- except clauses -----------------------------------------------------------------
     def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
@@ -61,8 +71,11 @@ class ErrorFacts:
         clause = self._open_excepts.pop()
         if clause.broad and not clause.logs and not clause.raises and self._function is not None:  # type: ignore[attr-defined]
             what = "bare `except:`" if original_node.type is None else "`except Exception`"
+            # Reported only in route handlers, known later: placed in ``build`` if the
+            # module has positions, else by ``ProjectIndex.error_location``.
+            self._deferred_errors.append((len(self.error_sites), original_node))
             self.error_sites.append(
-                ErrorSite("swallowed", self._function.qualname, what, self._location(original_node))  # type: ignore[attr-defined]
+                ErrorSite("swallowed", self._function.qualname, what, None)  # type: ignore[attr-defined]
             )
 
     def _note_raise(self) -> None:

@@ -31,7 +31,7 @@ class UntaggedRouter(Rule):
 
     def check(self, summary: ModuleSummary, project: ProjectIndex) -> Iterator[Finding]:
         for site in summary.objects:
-            if site.location is None or site.tags or site.open_keywords or project.is_app(site.qualname):
+            if site.tags or site.open_keywords or project.is_app(site.qualname):
                 continue
             if site.qualname not in project.routers:
                 continue
@@ -40,4 +40,8 @@ class UntaggedRouter(Rule):
                 continue  # no app of this project serves it: whoever includes it tags it
             if all(endpoint.tags for endpoint in routes):
                 continue  # tags come from the routes, or from an include
-            yield self.finding(summary, site.location, router=site.qualname.rsplit(".", 1)[-1])
+            yield self.finding(
+                summary,
+                project.object_location(summary, site),
+                router=site.qualname.rsplit(".", 1)[-1],
+            )
