@@ -54,4 +54,7 @@ def test_readme_lists_every_rule() -> None:
     readme = (REPOSITORY / "README.md").read_text(encoding="utf-8")
     for rule in ALL_RULES:
         if rule.code not in ENGINE_CODES:
-            assert f"| {rule.code} | {rule.name} | {rule.summary_line()} |" in readme, rule.code
+            row = f"| {rule.code} | {rule.name} | {rule.summary_line()}"
+            assert row in readme, rule.code
+            if not rule.default_enabled:
+                assert "Off by default" in readme.split(row, 1)[1].split("\n", 1)[0], rule.code

@@ -13,7 +13,7 @@ from fastapi_rules.rules.base import Rule
 
 
 class UnversionedRoute(Rule):
-    """Route served outside the versioned API prefix (off by default).
+    """Route served outside the versioned API prefix.
 
     What it does:
     Checks every route's full path, with all router and `include_router`
