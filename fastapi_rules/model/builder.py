@@ -461,25 +461,31 @@ class ModuleModelBuilder(ErrorFacts, cst.CSTVisitor):
                 draft.returns.append(returned)
 
     # -- parameters ---------------------------------------------------------------
+    def _annotated(
+        self, param: cst.Param
+    ) -> tuple[cst.BaseExpression | None, list[cst.BaseExpression]]:
+        """A parameter's type and its FastAPI markers: the default and the metadata of
+        ``Annotated[T, Query(), ...]`` (the type is then ``T``)."""
+        annotation = param.annotation.annotation if param.annotation else None
+        markers: list[cst.BaseExpression] = [param.default] if param.default else []
+        if isinstance(annotation, cst.Subscript) and (
+            self.names.resolve(annotation.value) == "typing.Annotated"
+        ):
+            markers.extend(
+                e.slice.value for e in annotation.slice[1:] if isinstance(e.slice, cst.Index)
+            )
+            first = annotation.slice[0].slice
+            annotation = first.value if isinstance(first, cst.Index) else None
+        return annotation, markers
+
     def _body_types(self, params: cst.Parameters) -> tuple[str, ...]:
         """Annotations of the parameters FastAPI would read from the request body: typed,
         with no ``Depends``/``Query``/``Path``/... marker (``Body()`` is the body)."""
         found: list[str] = []
         for param in [*params.posonly_params, *params.params, *params.kwonly_params]:
-            if param.annotation is None:
+            annotation, markers = self._annotated(param)
+            if annotation is None:
                 continue
-            annotation = param.annotation.annotation
-            markers: list[cst.BaseExpression] = [param.default] if param.default else []
-            if isinstance(annotation, cst.Subscript) and (
-                self.names.resolve(annotation.value) == "typing.Annotated"
-            ):
-                markers.extend(
-                    e.slice.value for e in annotation.slice[1:] if isinstance(e.slice, cst.Index)
-                )
-                first = annotation.slice[0].slice
-                if not isinstance(first, cst.Index):
-                    continue
-                annotation = first.value
             if any(
                 isinstance(marker, cst.Call) and self.names.resolve(marker.func) in NON_BODY_MARKERS
                 for marker in markers
@@ -520,18 +526,7 @@ class ModuleModelBuilder(ErrorFacts, cst.CSTVisitor):
         reads_any = params.star_kwarg is not None
         for param in [*params.posonly_params, *params.params, *params.kwonly_params]:
             names.append(param.name.value)
-            annotation = param.annotation.annotation if param.annotation else None
-            markers: list[cst.BaseExpression] = []
-            if param.default is not None:
-                markers.append(param.default)
-            if isinstance(annotation, cst.Subscript):
-                if self.names.resolve(annotation.value) == "typing.Annotated":
-                    markers.extend(
-                        e.slice.value for e in annotation.slice[1:] if isinstance(e.slice, cst.Index)
-                    )
-                annotation = annotation.slice[0].slice.value if isinstance(
-                    annotation.slice[0].slice, cst.Index
-                ) else None
+            annotation, markers = self._annotated(param)
             for marker in markers:
                 alias = _keyword(marker, "alias") if isinstance(marker, cst.Call) else None
                 if isinstance(alias, cst.SimpleString) and (text := _literal(alias)):

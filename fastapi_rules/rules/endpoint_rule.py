@@ -1,12 +1,25 @@
 """What the route-contract rules share: one verdict per handler, at its ``def``."""
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from fastapi_rules.finding import Finding
 from fastapi_rules.model import ModuleSummary
 from fastapi_rules.project import Endpoint, ProjectIndex
 from fastapi_rules.rules.base import Rule
+
+
+WORDS = re.compile(r"[A-Za-z][a-z]*")  # ``getUsers`` → get, Users; ``add-item`` → add, item
+
+
+def segment_words(path: str) -> list[list[str]]:
+    """Lower-case words of each literal path segment (``{parameters}`` skipped)."""
+    return [
+        [word.lower() for word in WORDS.findall(segment)]
+        for segment in path.split("/")
+        if segment and not segment.startswith("{")
+    ]
 
 
 class EndpointRule(Rule):

@@ -1,22 +1,8 @@
 from __future__ import annotations
 
-import re
-
 from fastapi_rules.options import RouteOptions
 from fastapi_rules.project import Endpoint, ProjectIndex
-from fastapi_rules.rules.endpoint_rule import EndpointRule
-
-WORDS = re.compile(r"[A-Za-z][a-z]*")
-
-
-def path_words(path: str) -> list[str]:
-    """Lower-case words of the literal segments: ``/batch-get/{id}`` → batch, get."""
-    words = []
-    for segment in path.split("/"):
-        if segment and not segment.startswith("{"):
-            words.extend(word.lower() for word in WORDS.findall(segment))
-    return words
-
+from fastapi_rules.rules.endpoint_rule import EndpointRule, segment_words
 
 class PostWithoutStatusCode(EndpointRule):
     """POST route without `status_code=`.
@@ -45,7 +31,8 @@ class PostWithoutStatusCode(EndpointRule):
         route = endpoint.route
         if "POST" not in route.methods or route.status_code_given or route.is_websocket:
             return None
-        if set(path_words(endpoint.full_path)) & set(options.non_creating_words):
+        words = {word for segment in segment_words(endpoint.full_path) for word in segment}
+        if words & set(options.non_creating_words):
             return None
         if endpoint.full_path.endswith(":path}"):
             return None  # ``/{path:path}``: a proxy or catch-all, not a collection

@@ -1,13 +1,8 @@
 from __future__ import annotations
 
-import re
-
 from fastapi_rules.options import RouteOptions
 from fastapi_rules.project import Endpoint, ProjectIndex
-from fastapi_rules.rules.endpoint_rule import EndpointRule
-
-WORDS = re.compile(r"[A-Za-z][a-z]*")
-
+from fastapi_rules.rules.endpoint_rule import WORDS, EndpointRule
 
 class VerbInPath(EndpointRule):
     """Path segment named after an action instead of a resource.
