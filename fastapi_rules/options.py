@@ -1,6 +1,7 @@
 """Typed options shared by rules; their fields are the config schema and the docs table."""
 from __future__ import annotations
 
+import fnmatch
 from dataclasses import dataclass, field
 
 DEFAULT_AUTH_PATTERNS = (
@@ -183,6 +184,20 @@ class SchemaOptions:
         default=("created_at", "updated_at", "modified_at", "deleted_at", "created_by", "updated_by"),
         metadata={"help": "Glob patterns over field names the server sets: a model with one must not also be a request body (FAR605)."},
     )
+
+    def is_secret(self, field_name: str, token_allowed: bool = False) -> bool:
+        """Named like a secret (``token_allowed``: except the tokens a login issues)."""
+        patterns = self.secret_fields
+        if token_allowed:
+            patterns = tuple(p for p in patterns if p not in self.token_fields)
+        return _matches(field_name, patterns)
+
+    def is_server_set(self, field_name: str) -> bool:
+        return _matches(field_name, self.server_fields)
+
+
+def _matches(name: str, patterns: tuple[str, ...]) -> bool:
+    return any(fnmatch.fnmatchcase(name.lower(), pattern.lower()) for pattern in patterns)
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import fnmatch
-
 from fastapi_rules.model.pydantic import NON_SECRET_TYPES
 from fastapi_rules.options import SchemaOptions
 from fastapi_rules.project import Endpoint, ProjectIndex
@@ -43,9 +41,7 @@ class SecretInResponse(EndpointRule):
         for name in project.annotation_classes(annotation):
             if project.classes[name].is_table:
                 return {"problem": f"is the table class `{name.rsplit('.', 1)[-1]}`"}
-        patterns = options.secret_fields
-        if project.is_public(endpoint.full_path):
-            patterns = tuple(p for p in patterns if p not in options.token_fields)
+        token_allowed = project.is_public(endpoint.full_path)
         pending = [(model, model.rsplit(".", 1)[-1]) for model in project.model_classes(annotation)]
         seen: set[str] = set()
         while pending:
@@ -55,7 +51,7 @@ class SecretInResponse(EndpointRule):
             seen.add(model)
             for owner, field, field_annotation in project.model_fields(model):
                 if (
-                    any(fnmatch.fnmatchcase(field.lower(), p.lower()) for p in patterns)
+                    options.is_secret(field, token_allowed)
                     and _may_carry_secret(field_annotation)
                     and not project.annotation_classes(field_annotation)  # a structure
                     and field not in project.classes[owner].transformed_fields

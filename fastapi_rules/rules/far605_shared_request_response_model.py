@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import fnmatch
-
 from fastapi_rules.options import SchemaOptions
 from fastapi_rules.project import Endpoint, ProjectIndex
 from fastapi_rules.rules.endpoint_rule import EndpointRule
@@ -55,9 +53,8 @@ class SharedRequestResponseModel(EndpointRule):
         if project.classes[model].is_table:
             return "it is a table class"
         for _owner, field, _annotation in project.model_fields(model):
-            name = field.lower()
-            if any(fnmatch.fnmatchcase(name, p.lower()) for p in options.secret_fields):
+            if options.is_secret(field):
                 return f"its `{field}` would be echoed back"
-            if any(fnmatch.fnmatchcase(name, p.lower()) for p in options.server_fields):
+            if options.is_server_set(field):
                 return f"clients could set its `{field}`"
         return None
