@@ -19,7 +19,9 @@ from fastapi_rules.options import (
     ERROR_PRESETS,
     AuthOptions,
     BlockingOptions,
+    CredentialOptions,
     ErrorOptions,
+    IsolationOptions,
     RouteOptions,
     SchemaOptions,
     VersioningOptions,
@@ -38,6 +40,8 @@ SECTIONS = {
     "versioning": VersioningOptions,
     "schemas": SchemaOptions,
     "routes": RouteOptions,
+    "isolation": IsolationOptions,
+    "credentials": CredentialOptions,
 }
 TOP_LEVEL_LISTS = ("select", "ignore", "exclude", "src")
 
@@ -58,6 +62,8 @@ class Config:
     versioning: VersioningOptions = field(default_factory=VersioningOptions)
     schemas: SchemaOptions = field(default_factory=SchemaOptions)
     routes: RouteOptions = field(default_factory=RouteOptions)
+    isolation: IsolationOptions = field(default_factory=IsolationOptions)
+    credentials: CredentialOptions = field(default_factory=CredentialOptions)
     path: Path | None = None  # the file it was read from
 
     @property

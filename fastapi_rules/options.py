@@ -242,3 +242,40 @@ class RouteOptions:
         default=("limit", "offset", "skip", "page", "page_size", "per_page", "size", "cursor"),
         metadata={"help": "Parameter names that paginate a collection route (FAR110), on the handler or a dependency."},
     )
+
+
+@dataclass(frozen=True)
+class IsolationOptions:
+    """``[tool.fastapi-rules.isolation]``"""
+
+    owner_fields: tuple[str, ...] = field(
+        default=(
+            "owner", "owner_id", "*_owner", "*_owner_id", "user", "user_id", "*_user_id",
+            "created_by", "created_by_id", "author", "author_id", "tenant_id", "org_id",
+            "organization_id", "account_id", "team_id", "workspace_id", "member*",
+        ),
+        metadata={"help": "Glob patterns over column and keyword names that tie a row to its owner (FAR203): comparing or filtering by one is an ownership check."},
+    )
+    admin_dependencies: tuple[str, ...] = field(
+        default=("*admin*", "*superuser*", "*staff*"),
+        metadata={"help": "Glob patterns over dependency names that restrict a route to administrators, who may load any row (FAR203)."},
+    )
+
+    def is_owner_field(self, name: str) -> bool:
+        return _matches(name, self.owner_fields)
+
+    def is_admin_dependency(self, name: str) -> bool:
+        return _matches(name, self.admin_dependencies)
+
+
+@dataclass(frozen=True)
+class CredentialOptions:
+    """``[tool.fastapi-rules.credentials]``"""
+
+    password_names: tuple[str, ...] = field(
+        default=("password", "passwd", "pwd", "*_password", "*_passwd", "*_pwd", "passphrase", "*_passphrase"),
+        metadata={"help": "Glob patterns over names that hold a password (FAR205): hashing one with a fast digest is flagged."},
+    )
+
+    def is_password(self, name: str) -> bool:
+        return _matches(name, self.password_names)

@@ -26,6 +26,7 @@ from fastapi_rules.model.builder import (
     PARAMETER_APP,
     located_summary,
 )
+from fastapi_rules.model.database import ASYNC_SESSIONS, SYNC_SESSIONS
 from fastapi_rules.model.errors import CATCH_ALL_HANDLED
 from fastapi_rules.model.pydantic import MODEL_BASES
 from fastapi_rules.options import AuthOptions
@@ -124,6 +125,8 @@ class ProjectIndex:
         self.objects: dict[str, ObjectSite] = {}
         self.object_modules: dict[str, ModuleSummary] = {}
         self.aliases: dict[str, tuple[DependencyRef, ...]] = {}
+        self.alias_types: dict[str, str] = {}  # ``SessionDep`` -> ``sqlmodel.Session``
+        self.session_factories: dict[str, bool] = {}  # ``SessionLocal`` -> makes async sessions
         for summary in self.summaries:
             self.modules.setdefault(summary.module, summary)
             for function in summary.functions:
@@ -136,6 +139,10 @@ class ProjectIndex:
                 self.object_modules.setdefault(site.qualname, summary)
             for alias in summary.aliases:
                 self.aliases.setdefault(alias.qualname, alias.dependencies)
+                if alias.annotation is not None:
+                    self.alias_types.setdefault(alias.qualname, alias.annotation)
+            for factory, is_async in summary.session_factories:
+                self.session_factories.setdefault(factory, is_async)
         self._auth_cache: dict[tuple[str, str | None, bool], str | None] = {}
         self._mounted_in: dict[str, str] = {}  # sub-application -> the app it is mounted in
         self._blocking_chains: dict[tuple[str, int], tuple[tuple[str, ...], BlockingCall] | None] = {}
@@ -419,6 +426,9 @@ class ProjectIndex:
         if endpoint.unknown is not None:
             return Access("unknown", endpoint.unknown)
         return Access("open")
+
+    def is_auth_dependency(self, ref: DependencyRef) -> bool:
+        return self._dependency_auth(ref, 0) is not None
 
     def is_public(self, full_path: str) -> bool:
         return any(fnmatch.fnmatchcase(full_path, pattern) for pattern in self.auth.public_paths)
@@ -737,17 +747,23 @@ class ProjectIndex:
 
     def model_fields(self, model: str) -> list[tuple[str, str, str]]:
         """(class, field, annotation) of a model and of its project model bases."""
-        fields: list[tuple[str, str, str]] = []
-        pending, seen = [model], set()
+        return [
+            (cls.qualname, field, annotation)
+            for cls in self.class_lineage(model)
+            for field, annotation in cls.fields
+        ]
+
+    def class_lineage(self, name: str) -> Iterator[ClassInfo]:
+        """A project class and its project bases, each once."""
+        pending, seen = [name], set()
         while pending:
             name = pending.pop()
             cls = self.classes.get(name)
             if cls is None or name in seen:
                 continue
             seen.add(name)
-            fields.extend((name, field, annotation) for field, annotation in cls.fields)
+            yield cls
             pending.extend(r for base in cls.bases if (r := self.resolve(base)) in self.classes)
-        return fields
 
     # -- errors --------------------------------------------------------------------------
     @cached_property
@@ -806,3 +822,32 @@ class ProjectIndex:
                     modules.add(self.function_modules[target].module)
         return modules
 
+
+    # -- database sessions and ORM models (RULES-SPEC §FAR3xx) ------------------------
+    def session_kind(self, name: str) -> str | None:
+        """``sync`` or ``async`` when ``name`` is a session class, a ``Session``-typed
+        alias (``SessionDep``) or a session factory (``SessionLocal``), else None."""
+        resolved = self.resolve(name) or name
+        resolved = self.resolve(self.alias_types.get(resolved)) or self.alias_types.get(resolved, resolved)
+        if resolved in SYNC_SESSIONS:
+            return "sync"
+        if resolved in ASYNC_SESSIONS:
+            return "async"
+        if resolved in self.session_factories:
+            return "async" if self.session_factories[resolved] else "sync"
+        return None
+
+    def class_attributes(self, model: str) -> frozenset[str] | None:
+        """Names assigned in the body of a project class and of its project bases (None:
+        not a project class)."""
+        return self._class_facts(model, "attributes")
+
+    def lazy_relationships(self, model: str) -> frozenset[str]:
+        """Lazily loading relationships of an ORM class and of its project bases."""
+        return self._class_facts(model, "lazy_relationships") or frozenset()
+
+    def _class_facts(self, model: str, fact: str) -> frozenset[str] | None:
+        start = self.resolve(model) or model
+        if start not in self.classes:
+            return None
+        return frozenset(name for cls in self.class_lineage(start) for name in getattr(cls, fact))

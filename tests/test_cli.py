@@ -43,10 +43,10 @@ def test_clean_tree_exits_zero() -> None:
 def test_select_and_ignore() -> None:
     only_auth = run("scan", "--select", "FAR2", "fixtures/sample_app")
     codes = {line.split(": ")[1][:6] for line in only_auth.stdout.splitlines()}
-    assert codes and codes <= {"FAR201", "FAR202"}
+    assert codes and all(code.startswith("FAR2") for code in codes)
     without_auth = run("scan", "--ignore", "FAR2", "fixtures/sample_app")
     codes = {line.split(": ")[1][:6] for line in without_auth.stdout.splitlines()}
-    assert codes and not codes & {"FAR201", "FAR202"}
+    assert codes and not any(code.startswith("FAR2") for code in codes)
 
 
 def test_unknown_select_code_is_a_usage_error() -> None:

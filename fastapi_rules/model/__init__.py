@@ -54,6 +54,22 @@ class CallSite:
 
     name: str  # the callee's qualified name, the method, or the raised status
     location: Location | None = None
+    detail: str = ""  # what else the rule needs: the attribute read, the id's parameter
+    # for a call to a project function: the caller's parameters it passes on, by
+    # position (None: not a parameter) and by keyword (FAR203 follows an id into helpers)
+    arguments: tuple[str | None, ...] = ()
+    keywords: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class Ownership:
+    """What a function compares and passes on, to tell whether it checks that a row
+    belongs to the current user (FAR203): names and attribute names in comparisons, the
+    keywords of its calls, and the names it passes to calls."""
+
+    compared: frozenset[str] = frozenset()
+    keywords: frozenset[str] = frozenset()
+    passed: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -84,6 +100,14 @@ class FunctionInfo:
     # what its ``return`` statements give: ``none`` (bare or ``None``), ``response``
     # (a ``...Response(...)`` object) or ``value`` (anything else) (FAR103)
     returns_kinds: tuple[str, ...] = ()
+    # Database access (FAR203, FAR303-FAR305), see ``model/database.py``.
+    dependency_parameters: tuple[tuple[str, DependencyRef], ...] = ()  # (parameter, its dependency)
+    id_loads: tuple[CallSite, ...] = ()  # a row loaded by a parameter's value: name=model, detail=parameter
+    helper_calls: tuple[CallSite, ...] = ()  # project calls given one of its parameters
+    ownership: Ownership | None = None  # set when it has ``id_loads`` or ``helper_calls``
+    session_parameters: tuple[CallSite, ...] = ()  # ``db: Session``: name=the annotation
+    session_creations: tuple[CallSite, ...] = ()  # ``SessionLocal()``: name=the callee
+    lazy_loads: tuple[CallSite, ...] = ()  # ``user.posts`` in a loop over a query: name=model, detail=attribute
 
 
 @dataclass(frozen=True)
@@ -97,6 +121,9 @@ class ClassInfo:
     # fields named in ``@field_validator``/``@field_serializer``/``@validator``: a
     # secret-named field passed through one is taken to be masked (FAR604)
     transformed_fields: tuple[str, ...] = ()
+    # ORM relationships that load lazily, one query per access (FAR305)
+    lazy_relationships: tuple[str, ...] = ()
+    attributes: tuple[str, ...] = ()  # every class-level assignment: fields, columns, relationships
 
 
 @dataclass(frozen=True)
@@ -138,6 +165,20 @@ class AliasInfo:
 
     qualname: str
     dependencies: tuple[DependencyRef, ...]
+    annotation: str | None = None  # the ``T`` of ``Annotated[T, ...]``
+
+
+@dataclass(frozen=True)
+class CredentialSite:
+    """A JWT or password-hashing call that weakens authentication (FAR204-FAR206).
+
+    ``kind`` is ``decode_without_algorithms``, ``decode_unverified``,
+    ``fast_password_hash`` or ``encode_without_exp``; ``detail`` names what was found.
+    """
+
+    kind: str
+    detail: str
+    location: Location
 
 
 @dataclass(frozen=True)
@@ -240,6 +281,8 @@ class ModuleSummary:
     v1_sites: tuple[V1Site, ...] = ()
     error_sites: tuple[ErrorSite, ...] = ()
     raises_http_exception: bool = False
+    credential_sites: tuple[CredentialSite, ...] = ()
+    session_factories: tuple[tuple[str, bool], ...] = ()  # (qualname, makes async sessions)
 
     @property
     def is_test(self) -> bool:

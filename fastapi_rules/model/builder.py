@@ -23,6 +23,7 @@ from fastapi_rules.model import (
     OPAQUE_RESPONSES,
     ModuleSummary,
     ObjectSite,
+    Ownership,
     RegistrationSite,
     RouteSite,
     SqlSite,
@@ -34,6 +35,8 @@ from fastapi_rules.model.blocking import (
     LIBRARY_ROOTS,
     blocking_method,
 )
+from fastapi_rules.model.credentials import CredentialFacts
+from fastapi_rules.model.database import DatabaseFacts
 from fastapi_rules.model.errors import ErrorFacts
 from fastapi_rules.model.names import ImportTable, dotted_name
 from fastapi_rules.model.pydantic import (
@@ -117,9 +120,14 @@ class _FunctionDraft:
     scheduled: list[str] = field(default_factory=list)
     # CallSite lists by FunctionInfo field, and the nodes to place them if needed
     call_sites: dict[str, list[CallSite]] = field(default_factory=dict)
-    call_nodes: dict[str, list[cst.Call]] = field(default_factory=dict)
+    call_nodes: dict[str, list[cst.CSTNode]] = field(default_factory=dict)
+    dependency_parameters: list[tuple[str, DependencyRef]] = field(default_factory=list)
+    # what it compares and passes on (``Ownership``, FAR203)
+    ownership_compared: set[str] = field(default_factory=set)
+    ownership_keywords: set[str] = field(default_factory=set)
+    ownership_passed: set[str] = field(default_factory=set)
 
-    def defer(self, field_name: str, site: CallSite, node: cst.Call) -> None:
+    def defer(self, field_name: str, site: CallSite, node: cst.CSTNode) -> None:
         self.call_sites.setdefault(field_name, []).append(site)
         self.call_nodes.setdefault(field_name, []).append(node)
     # local name -> (static text, interpolated, the string nodes that built it)
@@ -137,9 +145,11 @@ class _ClassDraft:
     fields: list[tuple[str, str]] = field(default_factory=list)
     is_table: bool = False
     transformed_fields: list[str] = field(default_factory=list)
+    lazy_relationships: list[str] = field(default_factory=list)
+    attributes: list[str] = field(default_factory=list)
 
 
-class ModuleModelBuilder(ErrorFacts, cst.CSTVisitor):
+class ModuleModelBuilder(ErrorFacts, CredentialFacts, DatabaseFacts, cst.CSTVisitor):
     """Collects the facts of ``ModuleSummary``; positions are resolved lazily, once."""
 
     def __init__(
@@ -190,6 +200,8 @@ class ModuleModelBuilder(ErrorFacts, cst.CSTVisitor):
         self.sql: list[SqlSite] = []
         self.v1_sites: list[V1Site] = []
         self._init_error_facts()
+        self._init_credential_facts()
+        self._init_database_facts()
         self.raises_http_exception = False
 
     # -- entry -----------------------------------------------------------------
@@ -239,6 +251,8 @@ class ModuleModelBuilder(ErrorFacts, cst.CSTVisitor):
             v1_sites=tuple(self.v1_sites),
             error_sites=tuple(self._located_error_sites()),
             raises_http_exception=self.raises_http_exception,
+            credential_sites=tuple(self.credential_sites),
+            session_factories=tuple(self.session_factories),
         )
 
     def _location(self, node: cst.CSTNode) -> Location:
@@ -342,6 +356,8 @@ class ModuleModelBuilder(ErrorFacts, cst.CSTVisitor):
                 tuple(draft.fields),
                 draft.is_table,
                 tuple(draft.transformed_fields),
+                tuple(draft.lazy_relationships),
+                tuple(draft.attributes),
             )
         )
 
@@ -354,7 +370,8 @@ class ModuleModelBuilder(ErrorFacts, cst.CSTVisitor):
             # ``Depends(get_user_or_404)`` in a router factory names its nested def
             self.names.local_scopes[-1][name] = qualname
         in_class_body = parent is None and bool(self._classes)
-        dependencies = self._parameter_dependencies(node.params)
+        dependency_parameters = self._parameter_dependencies(node.params)
+        dependencies = [ref for _name, ref in dependency_parameters]
         parameters, reads_any, query_models = self._parameter_names(node.params)
         if in_class_body and name in ("__init__", "__call__"):
             self._classes[-1].dependencies.extend(dependencies)
@@ -363,7 +380,7 @@ class ModuleModelBuilder(ErrorFacts, cst.CSTVisitor):
             dependencies = dependencies + self._classes[-1].view_dependencies
         draft = _FunctionDraft(
             qualname, node, dependencies, parameters, reads_any, self._body_types(node.params),
-            query_models=query_models,
+            query_models=query_models, dependency_parameters=dependency_parameters,
         )
         scope: dict[str, str] = {}
         draft_types = draft.local_types
@@ -403,6 +420,7 @@ class ModuleModelBuilder(ErrorFacts, cst.CSTVisitor):
                     V1Site("validator", owner, validator.rsplit(".", 1)[-1], self._location(decorator))
                 )
         self._functions.append(draft)
+        self._session_parameters(node.params)
         self.names.local_scopes.append(scope)
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
@@ -436,6 +454,18 @@ class ModuleModelBuilder(ErrorFacts, cst.CSTVisitor):
                     has_docstring=node.get_docstring() is not None,
                     query_models=draft.query_models,
                     returns_kinds=tuple(dict.fromkeys(draft.returns_kinds)),
+                    dependency_parameters=tuple(draft.dependency_parameters),
+                    ownership=Ownership(
+                        frozenset(draft.ownership_compared),
+                        frozenset(draft.ownership_keywords),
+                        frozenset(draft.ownership_passed),
+                    )
+                    if "id_loads" in draft.call_sites or "helper_calls" in draft.call_sites
+                    else None,
+                    **{
+                        name: tuple(draft.call_sites.get(name, ()))
+                        for name in DATABASE_CALL_FIELDS
+                    },
                 ),
             )
         )
@@ -542,16 +572,18 @@ class ModuleModelBuilder(ErrorFacts, cst.CSTVisitor):
         return tuple(names), reads_any, tuple(query_models)
 
     # -- dependencies ------------------------------------------------------------
-    def _parameter_dependencies(self, params: cst.Parameters) -> list[DependencyRef]:
-        found: list[DependencyRef] = []
+    def _parameter_dependencies(self, params: cst.Parameters) -> list[tuple[str, DependencyRef]]:
+        """(parameter, dependency) for every dependency its parameters declare."""
+        found: list[tuple[str, DependencyRef]] = []
         for param in _all_params(params):
+            name = param.name.value
             annotation = param.annotation.annotation if param.annotation else None
             if isinstance(param.default, cst.Call):
                 ref = self._dependency_call(param.default, annotation)
                 if ref is not None:
-                    found.append(ref)
+                    found.append((name, ref))
             if annotation is not None:
-                found.extend(self._annotation_dependencies(annotation))
+                found.extend((name, ref) for ref in self._annotation_dependencies(annotation))
         return found
 
     def _annotation_dependencies(self, annotation: cst.BaseExpression) -> list[DependencyRef]:
@@ -773,6 +805,7 @@ class ModuleModelBuilder(ErrorFacts, cst.CSTVisitor):
             self._method_call(node, func)
             self._model_api(node, func)
         self._note_logging(node)
+        self._credential_call(node, callee)
         if callee in HTTP_EXCEPTIONS:
             self.raises_http_exception = True
             self._error_response(
@@ -794,6 +827,7 @@ class ModuleModelBuilder(ErrorFacts, cst.CSTVisitor):
             elif not self._blocking(node, callee) and callee is not None:
                 self._call_graph(node, callee)
             self._db_write(node, callee)
+            self._database_call(node, callee)
 
     def _method_call(self, node: cst.Call, func: cst.Attribute) -> None:
         method = func.attr.value
@@ -994,6 +1028,7 @@ class ModuleModelBuilder(ErrorFacts, cst.CSTVisitor):
     # -- assignments -------------------------------------------------------------------
     def visit_Assign(self, node: cst.Assign) -> None:
         for target in node.targets:
+            self._credential_subscript_assign(target.target)
             if isinstance(target.target, cst.Name):
                 self._bind(target.target.value, node.value)
                 if self._classes and self._function is None:
@@ -1002,6 +1037,8 @@ class ModuleModelBuilder(ErrorFacts, cst.CSTVisitor):
     def _class_attribute(self, name: str, value: cst.BaseExpression | None) -> None:
         """``__tablename__`` (an ORM table) and v1 keys in ``model_config``."""
         draft = self._classes[-1]
+        draft.attributes.append(name)
+        self._relationship(name, value)
         if name == "__tablename__":
             draft.is_table = True
         if name != "model_config" or value is None:
@@ -1069,6 +1106,7 @@ class ModuleModelBuilder(ErrorFacts, cst.CSTVisitor):
             self.names.bind_local(name)
 
     def visit_For(self, node: cst.For) -> None:
+        self._loop_start(node.target, node.iter)
         if not isinstance(node.target, cst.Name):
             return
         if self._functions:
@@ -1088,6 +1126,8 @@ class ModuleModelBuilder(ErrorFacts, cst.CSTVisitor):
             self.names.bind_local(name)  # ``open = ...``, ``requests = ...``
             draft.call_results.pop(name, None)
             draft.local_types.pop(name, None)
+            self._credential_binding(name, value)
+            self._query_binding(name, value)
         string = self._string_value(value)
         if string is not None:
             (draft.strings if draft is not None else self._module_strings)[name] = string
@@ -1096,9 +1136,12 @@ class ModuleModelBuilder(ErrorFacts, cst.CSTVisitor):
         if at_module_level and isinstance(value, (cst.List, cst.Tuple)):
             self._module_sequences[name] = value
         if at_module_level:
+            self._session_factory(f"{self.module}.{name}", value)
             alias_dependencies = self._alias_dependencies(value)
             if alias_dependencies:
-                self.aliases.append(AliasInfo(f"{self.module}.{name}", alias_dependencies))
+                self.aliases.append(
+                    AliasInfo(f"{self.module}.{name}", alias_dependencies, self._alias_type(value))
+                )
         if not isinstance(value, cst.Call):
             return
         callee = self.names.resolve(value.func)
@@ -1182,6 +1225,12 @@ class ModuleModelBuilder(ErrorFacts, cst.CSTVisitor):
             responses=self._documented_statuses(call),
             open_keywords=any(arg.star == "**" for arg in call.args),
         )
+
+    def _alias_type(self, value: cst.BaseExpression) -> str | None:
+        """The ``T`` of ``Annotated[T, Depends(...)]``, resolved."""
+        if isinstance(value, cst.Subscript) and isinstance(value.slice[0].slice, cst.Index):
+            return self.names.resolve(value.slice[0].slice.value)
+        return None
 
     def _alias_dependencies(self, value: cst.BaseExpression) -> tuple[DependencyRef, ...]:
         if isinstance(value, cst.Subscript):
@@ -1368,7 +1417,10 @@ def _string_list(node: cst.BaseExpression | None) -> tuple[str, ...]:
     return tuple(found)
 
 
-DEFERRED_CALL_FIELDS = ("loop_calls", "db_writes", "raised_statuses")
+DATABASE_CALL_FIELDS = (
+    "id_loads", "helper_calls", "session_parameters", "session_creations", "lazy_loads"
+)
+DEFERRED_CALL_FIELDS = ("loop_calls", "db_writes", "raised_statuses", *DATABASE_CALL_FIELDS)
 
 
 def located_summary(

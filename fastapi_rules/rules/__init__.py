@@ -17,8 +17,15 @@ from fastapi_rules.rules.far110_unpaginated_collection import UnpaginatedCollect
 from fastapi_rules.rules.far111_write_in_read_route import WriteInReadRoute
 from fastapi_rules.rules.far201_unauthenticated_write_route import UnauthenticatedWriteRoute
 from fastapi_rules.rules.far202_unauthenticated_read_route import UnauthenticatedReadRoute
+from fastapi_rules.rules.far203_missing_user_isolation import MissingUserIsolation
+from fastapi_rules.rules.far204_jwt_decode_unverified import JwtDecodeUnverified
+from fastapi_rules.rules.far205_fast_password_hash import FastPasswordHash
+from fastapi_rules.rules.far206_jwt_without_expiry import JwtWithoutExpiry
 from fastapi_rules.rules.far301_interpolated_sql import InterpolatedSql
 from fastapi_rules.rules.far302_raw_sql import RawSql
+from fastapi_rules.rules.far303_sync_session_in_async import SyncSessionInAsync
+from fastapi_rules.rules.far304_session_created_in_handler import SessionCreatedInHandler
+from fastapi_rules.rules.far305_lazy_load_in_loop import LazyLoadInLoop
 from fastapi_rules.rules.far401_blocking_call_in_async import BlockingCallInAsync
 from fastapi_rules.rules.far403_indirect_blocking_call import IndirectBlockingCall
 from fastapi_rules.rules.far501_nonstandard_error_body import NonstandardErrorBody
@@ -48,8 +55,15 @@ ALL_RULES: tuple[type[Rule], ...] = (
     WriteInReadRoute,
     UnauthenticatedWriteRoute,
     UnauthenticatedReadRoute,
+    MissingUserIsolation,
+    JwtDecodeUnverified,
+    FastPasswordHash,
+    JwtWithoutExpiry,
     InterpolatedSql,
     RawSql,
+    SyncSessionInAsync,
+    SessionCreatedInHandler,
+    LazyLoadInLoop,
     BlockingCallInAsync,
     IndirectBlockingCall,
     NonstandardErrorBody,
