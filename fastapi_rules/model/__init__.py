@@ -172,8 +172,8 @@ class AliasInfo:
 class CredentialSite:
     """A JWT or password-hashing call that weakens authentication (FAR204-FAR206).
 
-    ``kind`` is ``decode_without_algorithms``, ``decode_unverified``,
-    ``fast_password_hash`` or ``encode_without_exp``; ``detail`` names what was found.
+    ``kind`` is ``decode_without_algorithms``, ``decode_unverified`` (signature),
+    ``decode_expiry_unverified``, ``fast_password_hash`` or ``encode_without_exp``; ``detail`` names what was found.
     """
 
     kind: str

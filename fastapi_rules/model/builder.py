@@ -317,6 +317,10 @@ class ModuleModelBuilder(ErrorFacts, CredentialFacts, DatabaseFacts, cst.CSTVisi
     def leave_Lambda(self, original_node: cst.Lambda) -> None:
         self._lambda_depth -= 1
 
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        self._credential_attribute(node)
+        self._database_attribute(node)
+
     def visit_Await(self, node: cst.Await) -> None:
         self._awaited.add(id(node.expression))
 
@@ -424,6 +428,7 @@ class ModuleModelBuilder(ErrorFacts, CredentialFacts, DatabaseFacts, cst.CSTVisi
         self.names.local_scopes.append(scope)
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        self._credential_function_end()
         draft = self._functions.pop()
         self.names.local_scopes.pop()
         node = draft.node

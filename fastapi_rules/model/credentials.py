@@ -40,6 +40,32 @@ class CredentialFacts:
         self._digests: dict[tuple[int, str], str] = {}
         # a local bound to a dict literal: (function id, name) -> has "exp" or may change
         self._payloads: dict[tuple[int, str], bool] = {}
+        self._discarded: set[int] = set()  # calls whose value is thrown away
+        # ``options={"verify_exp": False}`` sites, dropped if the function reads ``exp``
+        # itself; by function id, with whether it does
+        self._unchecked_expiry: dict[int, list[int]] = {}
+        self._reads_expiry: set[int] = set()
+
+    def visit_Expr(self, node: cst.Expr) -> None:
+        self._discarded.add(id(node.value))
+
+    def _credential_attribute(self, node: cst.Attribute) -> None:
+        if node.attr.value == "exp":
+            self._reads_expiry.add(self._function_key())
+
+    def visit_SimpleString(self, node: cst.SimpleString) -> None:
+        if node.value in ('"exp"', "'exp'"):
+            self._reads_expiry.add(self._function_key())
+
+    def _credential_function_end(self) -> None:
+        """A function that decodes with ``verify_exp`` off and reads ``exp`` itself
+        checks expiry by hand (skyvern's long-lived API keys)."""
+        key = self._function_key()
+        dropped = self._unchecked_expiry.pop(key, [])
+        if key in self._reads_expiry and dropped:
+            for index in sorted(dropped, reverse=True):
+                del self.credential_sites[index]
+        self._reads_expiry.discard(key)
 
     def _credential_site(self, kind: str, detail: str, node: cst.CSTNode) -> None:
         self.credential_sites.append(CredentialSite(kind, detail, self._location(node)))  # type: ignore[attr-defined]
@@ -113,9 +139,13 @@ class CredentialFacts:
                     and isinstance(element.value, cst.Name)
                     and element.value.value == "False"
                 ):
-                    self._credential_site(
-                        "decode_unverified", f'"{element.key.evaluated_value}": False', node
-                    )
+                    key = element.key.evaluated_value
+                    if key == "verify_exp":
+                        self._unchecked_expiry.setdefault(self._function_key(), []).append(
+                            len(self.credential_sites)
+                        )
+                    kind = "decode_expiry_unverified" if key == "verify_exp" else "decode_unverified"
+                    self._credential_site(kind, f'"{key}": False', node)
                     return
         positional = [arg for arg in node.args if arg.keyword is None]
         if "algorithms" not in keywords and len(positional) < 3:  # (token, key, algorithms)
@@ -126,6 +156,8 @@ class CredentialFacts:
             (arg.value for arg in node.args if arg.keyword is None or arg.keyword.value in ("payload", "claims")),
             None,
         )
+        if id(node) in self._discarded:
+            return  # ``jwt.encode(...)`` as a statement: a key check, no token is issued
         if isinstance(payload, cst.Dict):
             has_exp = _dict_may_have(payload, "exp")
         elif isinstance(payload, cst.Name):

@@ -276,7 +276,7 @@ class DatabaseFacts:
     visit_ListComp = visit_SetComp = visit_GeneratorExp = visit_DictComp = _comprehension_start
     leave_ListComp = leave_SetComp = leave_GeneratorExp = leave_DictComp = _comprehension_end
 
-    def visit_Attribute(self, node: cst.Attribute) -> None:
+    def _database_attribute(self, node: cst.Attribute) -> None:
         if not isinstance(node.value, cst.Name) or not self._loop_models:
             return
         for models in reversed(self._loop_models):

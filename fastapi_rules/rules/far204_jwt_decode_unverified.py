@@ -9,7 +9,8 @@ from fastapi_rules.rules.base import Rule
 
 PROBLEMS = {
     "decode_without_algorithms": "without `algorithms=` lets the token choose how it is verified; pin the algorithms",
-    "decode_unverified": "with `{detail}` accepts forged or expired tokens: nothing in the claims can be trusted; keep verification on",
+    "decode_unverified": "with `{detail}` accepts forged tokens: nothing in the claims can be trusted; keep verification on",
+    "decode_expiry_unverified": "with `{detail}` accepts expired tokens; keep the check on, or check `exp` where the claims are read",
 }
 
 
@@ -20,7 +21,8 @@ class JwtDecodeUnverified(Rule):
     Flags `jwt.decode(...)` of PyJWT (`import jwt`) and python-jose
     (`from jose import jwt`) called without an `algorithms=` keyword, or with
     `options={"verify_signature": False}`, `options={"verify_exp": False}` or
-    PyJWT 1's `verify=False`. A non-literal `algorithms=settings.JWT_ALGORITHMS`
+    PyJWT 1's `verify=False`. With `verify_exp` off, a function that reads the
+    `exp` claim itself checks expiry by hand and is left alone. A non-literal `algorithms=settings.JWT_ALGORITHMS`
     is trusted; `jwt.get_unverified_header()`, a project's own `decode()` and
     `jwt.decode(token, **options)` are left alone. Test files are not checked.
 

@@ -18,7 +18,8 @@ class JwtWithoutExpiry(Rule):
     (`payload["exp"] = ...` and `payload.update(...)` count as changes).
     Payloads with `**spread` or computed keys, payloads from parameters and
     FastAPI's documented `to_encode = data.copy(); to_encode.update({"exp": ...})`
-    are left alone. Test files are not checked.
+    are left alone, and so is a `jwt.encode(...)` whose result is thrown away (a
+    signing-key check at startup issues no token). Test files are not checked.
 
     Why is this bad?
     A token without `exp` is valid forever: one leaked from a log, a browser
