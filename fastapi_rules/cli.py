@@ -10,7 +10,8 @@ import click
 from fastapi_rules import __version__
 from fastapi_rules.api import KNOWN_CODES, config_for, lint_paths
 from fastapi_rules.config import Config, ConfigError
-from fastapi_rules.engine import scan_project, selected_rules
+from fastapi_rules.engine import display_path, scan_project, selected_rules
+from fastapi_rules.fix import fix_project
 from fastapi_rules.report.routes import (
     render_csv,
     render_json,
@@ -78,12 +79,31 @@ def main() -> None:
     help="pyproject.toml or .fastapi-rules.yaml to use instead of the one found from PATHS.",
 )
 @click.option("--verbose", "-v", is_flag=True, help="Show tracebacks of internal errors.")
+@click.option(
+    "--fix",
+    is_flag=True,
+    help="Rewrite files in place for the findings that have a safe fix; report the rest.",
+)
+@click.option(
+    "--diff",
+    "show_diff",
+    is_flag=True,
+    help="Print the fixes as a unified diff and change nothing (exit 1 if there is any).",
+)
+@click.option(
+    "--unsafe-fixes",
+    is_flag=True,
+    help="With --fix or --diff, also apply fixes that can change behaviour (FAR401, FAR602).",
+)
 def scan(
     paths: tuple[Path, ...],
     select: str | None,
     ignore: str | None,
     config_path: Path | None,
     verbose: bool,
+    fix: bool,
+    show_diff: bool,
+    unsafe_fixes: bool,
 ) -> None:
     """Lint PATHS (files or directories; default: the current directory) as one project.
 
@@ -91,6 +111,9 @@ def scan(
     Files under .git, .venv, venv, node_modules, __pycache__, build and dist, and
     the configured `exclude` globs, are skipped. `# noqa` and `# noqa: FAR201`
     silence a finding on their line.
+
+    --fix rewrites what can be fixed (each file re-parsed before it is written,
+    atomically) and reports what is left; --diff shows the same rewrites.
     """
     path_list = list(paths) or [Path(".")]
     try:
@@ -100,7 +123,18 @@ def scan(
     config = _config(path_list, config_path).with_selection(select_codes, ignore_codes)
     if not selected_rules(config):
         click.echo("fastapi-rules: warning: no rules selected (check `select` and `ignore`)", err=True)
-    result = lint_paths(path_list, config)
+    if fix and show_diff:
+        raise click.UsageError("--fix and --diff exclude each other: --diff changes nothing")
+    if show_diff:
+        _show_diff(path_list, config, unsafe_fixes)
+    fixed = 0
+    if fix:
+        report = fix_project(path_list, config, unsafe_fixes, write=True)
+        result, fixed = report.result, report.fixed
+        for failed_path, reason in report.failed:
+            click.echo(f"fastapi-rules: error: cannot write {display_path(failed_path)}: {reason}", err=True)
+    else:
+        result = lint_paths(path_list, config)
     _report_missing(result.missing_paths)
     for finding in result.findings:
         click.echo(str(finding))
@@ -112,10 +146,23 @@ def scan(
     else:
         noun = "finding" if count == 1 else "findings"
         extra = f" ({result.suppressed} silenced by noqa)" if result.suppressed else ""
-        click.echo(f"Found {count} {noun} in {result.files} files{extra}.", err=True)
-    if result.missing_paths:
+        fixed_note = f"Fixed {fixed}, " if fix else ""
+        click.echo(f"{fixed_note}Found {count} {noun} in {result.files} files{extra}.", err=True)
+    if result.missing_paths or (fix and report.failed):
         sys.exit(EXIT_USAGE)
     sys.exit(EXIT_FINDINGS if count else EXIT_CLEAN)
+
+
+def _show_diff(paths: list[Path], config: Config, unsafe: bool) -> None:
+    report = fix_project(paths, config, unsafe, write=False)
+    _report_missing(report.result.missing_paths)
+    for file_fix in report.fixes:
+        click.echo(file_fix.diff(display_path(file_fix.path)), nl=False)
+    files = len(report.fixes)
+    click.echo(f"Would fix {report.fixed} findings in {files} files.", err=True)
+    if report.result.missing_paths:
+        sys.exit(EXIT_USAGE)
+    sys.exit(EXIT_FINDINGS if report.fixed else EXIT_CLEAN)
 
 
 @main.command()

@@ -3,11 +3,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from fastapi_rules.finding import Finding
 from fastapi_rules.model import Location, ModuleSummary
 from fastapi_rules.project import ProjectIndex
+
+if TYPE_CHECKING:
+    import libcst as cst
+
+    from fastapi_rules.fix import FixContext  # imports this module
 
 
 @dataclass(frozen=True)
@@ -23,6 +28,10 @@ class Rule:
     default_enabled: ClassVar[bool] = True
     options_section: ClassVar[str | None] = None  # config table holding the options
     Options: ClassVar[type] = NoOptions
+    # A rule with a fix: ``safe`` (``--fix``) or ``unsafe`` (also ``--unsafe-fixes``:
+    # it can change behaviour), and the LibCST node type names its findings point at.
+    fix_safety: ClassVar[str | None] = None
+    fix_node: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, options: object | None = None) -> None:
         self.options = options if options is not None else self.Options()
@@ -35,6 +44,12 @@ class Rule:
         return Finding(
             summary.path, location.line, location.column, self.code, self.message.format(**fields)
         )
+
+    def rewrite(
+        self, original: cst.CSTNode, updated: cst.CSTNode, context: FixContext, finding: Finding
+    ) -> cst.CSTNode | None:
+        """The fixed node for ``finding``, or None when this one cannot be fixed safely."""
+        return None
 
     @classmethod
     def summary_line(cls) -> str:

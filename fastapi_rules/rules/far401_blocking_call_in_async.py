@@ -1,12 +1,23 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+import libcst as cst
 
 from fastapi_rules.finding import Finding
 from fastapi_rules.model import ModuleSummary
 from fastapi_rules.options import BlockingOptions
 from fastapi_rules.project import ProjectIndex
 from fastapi_rules.rules.base import Rule
+
+if TYPE_CHECKING:
+    from fastapi_rules.fix import FixContext
+
+SLEEPS = frozenset({"time.sleep"})
+# A file object's reads and writes block as much as ``open`` itself: offloading the
+# ``open`` call alone would hide the problem, not fix it.
+NOT_OFFLOADED = frozenset({"builtins.open", "io.open"})
 
 
 class BlockingCallInAsync(Rule):
@@ -26,6 +37,12 @@ class BlockingCallInAsync(Rule):
     Why is this bad?
     One blocking call stops the event loop: every other request on that worker
     waits until it returns.
+
+    Fix (unsafe: the call then runs in a worker thread, or the coroutine yields
+    where it did not): `time.sleep(x)` becomes `await asyncio.sleep(x)`, any other
+    flagged call `f(args)` becomes `await asyncio.to_thread(f, args)`, importing
+    `asyncio`. `open()` (the file's reads block too) and calls used as context
+    managers (`with requests.Session() as s`) are left for a person.
     """
 
     code = "FAR401"
@@ -34,6 +51,8 @@ class BlockingCallInAsync(Rule):
     seed = "000 §10; 004 Async API Design (avoid blocking operations in async handlers)"
     options_section = "blocking"
     Options = BlockingOptions
+    fix_safety = "unsafe"
+    fix_node = ("Call",)
 
     def check(self, summary: ModuleSummary, project: ProjectIndex) -> Iterator[Finding]:
         entry_points = project.entry_points
@@ -43,3 +62,42 @@ class BlockingCallInAsync(Rule):
                     yield self.finding(
                         summary, call.location, call=call.name, function=function.name
                     )
+
+    def rewrite(
+        self, original: cst.CSTNode, updated: cst.CSTNode, context: FixContext, finding: Finding
+    ) -> cst.CSTNode | None:
+        if not isinstance(updated, cst.Call) or any(arg.star for arg in updated.args):
+            return None
+        parent = context.ancestors[-1] if context.ancestors else None
+        callee = context.names.resolve(updated.func) or ""
+        is_open = callee in NOT_OFFLOADED or (
+            isinstance(updated.func, cst.Attribute) and updated.func.attr.value == "open"
+        )
+        if is_open or isinstance(parent, cst.WithItem):
+            return None
+        asyncio = context.imported_as("asyncio")
+        if asyncio is None:
+            if not context.name_is_free("asyncio"):
+                return None
+            context.require("asyncio")
+            asyncio = "asyncio"
+        if callee in SLEEPS:
+            call = updated.with_changes(func=cst.Attribute(cst.Name(asyncio), cst.Name("sleep")))
+            if isinstance(updated.func, cst.Attribute):
+                context.release("time")
+            else:
+                context.release("time", "sleep")
+        else:
+            offloaded = [cst.Arg(updated.func), *updated.args]
+            for index in range(len(offloaded) - 1):
+                if not isinstance(offloaded[index].comma, cst.Comma):
+                    offloaded[index] = offloaded[index].with_changes(
+                        comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+                    )
+            call = cst.Call(cst.Attribute(cst.Name(asyncio), cst.Name("to_thread")), offloaded)
+        # ``requests.get(url).json()``: the awaited call needs parentheses
+        needs_parentheses = isinstance(parent, (cst.Attribute, cst.Subscript)) or (
+            isinstance(parent, cst.Call) and parent.func is original
+        )
+        parentheses = {"lpar": [cst.LeftParen()], "rpar": [cst.RightParen()]} if needs_parentheses else {}
+        return cst.Await(call, **parentheses)
