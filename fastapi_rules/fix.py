@@ -35,17 +35,7 @@ class FixContext:
 
     def __init__(self, module: cst.Module) -> None:
         self.names = ImportTable("<fixed>", False)
-        for statement in module.body:
-            if isinstance(statement, cst.SimpleStatementLine):
-                for small in statement.body:
-                    if isinstance(small, (cst.Import, cst.ImportFrom)):
-                        self.names.add_import(small)
-                    elif isinstance(small, cst.Assign):
-                        for target in small.targets:
-                            if isinstance(target.target, cst.Name):
-                                self.names.define(target.target.value)
-            elif isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
-                self.names.define(statement.name.value)
+        self.names.bind_module(module.body)
         self.imports: list[tuple[str, str | None]] = []
         self.unused_imports: list[tuple[str, str | None]] = []  # to remove if nothing uses them
         self.ancestors: list[cst.CSTNode] = []  # of the node being rewritten, outermost first

@@ -263,33 +263,9 @@ class ModuleModelBuilder(ErrorFacts, CredentialFacts, DatabaseFacts, cst.CSTVisi
 
     def _define_top_level(self, body: object) -> None:
         """Bind module-level names before the walk, so use before definition resolves."""
-        for statement in body:  # type: ignore[attr-defined]
-            if isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
-                self.names.define(statement.name.value)
-                if isinstance(statement, cst.FunctionDef) and statement.asynchronous:
-                    self._module_coroutines.add(statement.name.value)
-            elif isinstance(statement, cst.SimpleStatementLine):
-                for small in statement.body:
-                    if isinstance(small, (cst.Import, cst.ImportFrom)):
-                        self.names.add_import(small)
-                    elif isinstance(small, cst.Assign):
-                        for target in small.targets:
-                            if isinstance(target.target, cst.Name):
-                                self.names.define(target.target.value)
-                                self._module_variables.add(target.target.value)
-                    elif isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name):
-                        self.names.define(small.target.value)
-                        self._module_variables.add(small.target.value)
-            elif isinstance(statement, (cst.If, cst.Try, cst.With)):
-                # ``if TYPE_CHECKING:`` / ``try: import x except ImportError:`` blocks
-                self._define_top_level(statement.body.body)
-                if isinstance(statement, cst.Try):
-                    for handler in statement.handlers:
-                        self._define_top_level(handler.body.body)
-                if isinstance(statement, cst.If) and isinstance(statement.orelse, cst.Else):
-                    self._define_top_level(statement.orelse.body.body)
-                elif isinstance(statement, cst.If) and isinstance(statement.orelse, cst.If):
-                    self._define_top_level([statement.orelse])
+        variables, coroutines = self.names.bind_module(body)
+        self._module_variables.update(variables)
+        self._module_coroutines.update(coroutines)
 
     # -- scopes ----------------------------------------------------------------
     @property

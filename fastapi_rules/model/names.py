@@ -111,6 +111,43 @@ class ImportTable:
                 local = alias.asname.name.value
             table[local] = f"{source}.{alias.name.value}"
 
+    def bind_module(self, body: object) -> tuple[set[str], set[str]]:
+        """Bind a module's top-level imports, defs, classes and assignments (also in
+        ``if TYPE_CHECKING:``, ``try``/``except ImportError`` and ``with`` blocks); the
+        names assigned and the ``async def`` names."""
+        variables: set[str] = set()
+        coroutines: set[str] = set()
+        for statement in body:  # type: ignore[attr-defined]
+            if isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
+                self.define(statement.name.value)
+                if isinstance(statement, cst.FunctionDef) and statement.asynchronous:
+                    coroutines.add(statement.name.value)
+            elif isinstance(statement, cst.SimpleStatementLine):
+                for small in statement.body:
+                    if isinstance(small, (cst.Import, cst.ImportFrom)):
+                        self.add_import(small)
+                    elif isinstance(small, cst.Assign):
+                        for target in small.targets:
+                            if isinstance(target.target, cst.Name):
+                                self.define(target.target.value)
+                                variables.add(target.target.value)
+                    elif isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name):
+                        self.define(small.target.value)
+                        variables.add(small.target.value)
+            elif isinstance(statement, (cst.If, cst.Try, cst.With)):
+                blocks = [statement.body.body]
+                if isinstance(statement, cst.Try):
+                    blocks.extend(handler.body.body for handler in statement.handlers)
+                if isinstance(statement, cst.If) and isinstance(statement.orelse, cst.Else):
+                    blocks.append(statement.orelse.body.body)
+                elif isinstance(statement, cst.If) and isinstance(statement.orelse, cst.If):
+                    blocks.append([statement.orelse])
+                for block in blocks:
+                    inner_variables, inner_coroutines = self.bind_module(block)
+                    variables |= inner_variables
+                    coroutines |= inner_coroutines
+        return variables, coroutines
+
     def define(self, name: str, qualname: str | None = None) -> None:
         """A name bound by a module-level def, class or assignment."""
         self.module_names.setdefault(name, qualname or f"{self.module}.{name}")
