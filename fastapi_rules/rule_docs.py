@@ -13,9 +13,16 @@ from pathlib import Path
 from fastapi_rules.rules import ALL_RULES, Rule
 
 REPOSITORY = Path(__file__).resolve().parent.parent
+# Where the generated pages are published: the SARIF ``helpUri`` of each rule.
+DOCS_URL = "https://github.com/fastapi-rules/fastapi-rules/blob/main/docs/rules/{code}.md"
 
 
-def _sections(rule: type[Rule]) -> tuple[str, str, str]:
+def help_uri(rule: type[Rule]) -> str:
+    return DOCS_URL.format(code=rule.code)
+
+
+def sections(rule: type[Rule]) -> tuple[str, str, str]:
+    """(summary, what it does, why is this bad?) from the rule's docstring."""
     doc = inspect.cleandoc(rule.__doc__ or "")
     summary, _, rest = doc.partition("\n")
     what, _, why = rest.partition("Why is this bad?")
@@ -31,7 +38,7 @@ def _example(rule: type[Rule], name: str) -> str | None:
 
 
 def render(rule: type[Rule]) -> str:
-    summary, what, why = _sections(rule)
+    summary, what, why = sections(rule)
     state = "on by default" if rule.default_enabled else "off by default: enable it with `select`"
     lines = [
         f"# {rule.code} `{rule.name}`",

@@ -69,6 +69,16 @@ def test_per_file_ignores_match_a_file_name_and_only_their_codes(tmp_path: Path)
     assert lint([project], other_code).findings == every
 
 
+def test_extend_flags_on_the_command_line(tmp_path: Path) -> None:
+    project = _project(tmp_path, '[tool.fastapi-rules]\nignore = ["FAR3"]\n')
+    assert "FAR301" not in run("scan", ".", cwd=project).stdout
+    assert "FAR301" in run("scan", "--extend-select", "FAR301", ".", cwd=project).stdout
+    assert "FAR301" in run("scan", "--ignore", "FAR2", ".", cwd=project).stdout
+    both = run("scan", "--select", "FAR301", "--extend-ignore", "FAR301", ".", cwd=project)
+    assert both.returncode == 0 and both.stdout == ""
+    assert run("scan", "--extend-select", "FAR999", ".", cwd=project).returncode == 2
+
+
 @pytest.mark.parametrize(
     "content,message",
     [
