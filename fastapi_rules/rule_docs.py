@@ -30,11 +30,16 @@ def sections(rule: type[Rule]) -> tuple[str, str, str]:
     return summary.strip(), " ".join(what.split()), " ".join(why.split())
 
 
+# A checkout has the example pairs in fixtures/; a wheel carries copies (see setup.py).
+PACKAGED_EXAMPLES = Path(__file__).resolve().parent / "examples"
+
+
 def _example(rule: type[Rule], name: str) -> str | None:
-    path = REPOSITORY / "fixtures" / rule.code / name
-    if not path.is_file():
-        return None
-    return path.read_text(encoding="utf-8").rstrip("\n")
+    for directory in (REPOSITORY / "fixtures", PACKAGED_EXAMPLES):
+        path = directory / rule.code / name
+        if path.is_file():
+            return path.read_text(encoding="utf-8").rstrip("\n")
+    return None
 
 
 def render(rule: type[Rule]) -> str:
