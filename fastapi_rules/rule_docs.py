@@ -13,8 +13,9 @@ from pathlib import Path
 from fastapi_rules.rules import ALL_RULES, Rule
 
 REPOSITORY = Path(__file__).resolve().parent.parent
-# Where the generated pages are published: the SARIF ``helpUri`` of each rule.
-DOCS_URL = "https://github.com/fastapi-rules/fastapi-rules/blob/main/docs/rules/{code}.md"
+# The project's public home; the generated pages under it are each rule's SARIF ``helpUri``.
+HOMEPAGE = "https://github.com/fastapi-rules/fastapi-rules"
+DOCS_URL = HOMEPAGE + "/blob/main/docs/rules/{code}.md"
 
 
 def help_uri(rule: type[Rule]) -> str:

@@ -56,7 +56,6 @@ def test_json_is_the_text_findings_with_metadata(sample_text: str) -> None:
         assert (item["name"], item["severity"]) == (rule.name, rule.severity)
         assert (item["end_line"], item["end_column"]) == (item["line"], item["column"])
         assert re.fullmatch(r"[0-9a-f]{32}", item["fingerprint"])
-    assert len({item["fingerprint"] for item in items}) == len(items)
 
 
 def test_sarif_from_the_sample_app_is_valid_and_complete(sample_text: str) -> None:
@@ -90,8 +89,21 @@ def test_sarif_from_the_sample_app_is_valid_and_complete(sample_text: str) -> No
     assert located == expected
     json_findings = json.loads(run("scan", "--format", "json", "fixtures/sample_app").stdout)
     assert [r["partialFingerprints"]["fastapiRulesFingerprint/v1"] for r in sarif_run["results"]] == [
-        f["fingerprint"] for f in json_findings
+        f"{f['fingerprint']}:1" for f in json_findings
     ]
+
+
+def test_sarif_numbers_identical_violations(tmp_path: Path) -> None:
+    handler = (
+        "import time\nfrom fastapi import APIRouter\n\nrouter = APIRouter()\n\n\n"
+        '@router.get("/jobs")\nasync def run_jobs():\n    time.sleep(1)\n    time.sleep(1)\n'
+    )
+    (tmp_path / "jobs.py").write_text(handler)
+    document = json.loads(run("scan", "--format", "sarif", "--select", "FAR401", ".", cwd=tmp_path).stdout)
+    validate_sarif(document)
+    fingerprints = [r["partialFingerprints"]["fastapiRulesFingerprint/v1"] for r in document["runs"][0]["results"]]
+    (shared,) = {f.split(":")[0] for f in fingerprints}
+    assert fingerprints == [f"{shared}:1", f"{shared}:2"]
 
 
 def test_sarif_without_findings_is_valid(tmp_path: Path) -> None:
