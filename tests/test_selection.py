@@ -109,3 +109,16 @@ def test_yaml_per_file_ignores(tmp_path: Path) -> None:
     )
     result = run("scan", ".", cwd=project)
     assert {line.split(":")[0] for line in result.stdout.splitlines()} == {"tests/queries.py"}
+
+
+def test_the_readme_configuration_example_is_valid(tmp_path: Path) -> None:
+    from conftest import REPOSITORY
+    from fastapi_rules.api import KNOWN_CODES
+    from fastapi_rules.config import load_config
+
+    readme = (REPOSITORY / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Configuration", 1)[1]
+    example = section.split("```toml\n", 1)[1].split("```", 1)[0]
+    (tmp_path / "pyproject.toml").write_text(example)
+    config = load_config(tmp_path / "pyproject.toml", KNOWN_CODES)
+    assert config.extend_select and config.extend_ignore and config.per_file_ignores
