@@ -31,6 +31,7 @@ from fastapi_rules.rule_docs import render as render_rule_doc
 from fastapi_rules.rules import RULES_BY_CODE
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report it
 
 
 def _codes(value: str | None) -> tuple[str, ...] | None:
@@ -50,8 +51,7 @@ def _config(paths: list[Path], config_path: Path | None) -> Config:
     try:
         return config_for(paths, config_path)
     except ConfigError as error:
-        click.echo(f"fastapi-rules: error: {error}", err=True)
-        sys.exit(EXIT_USAGE)
+        _fail(str(error))
 
 
 def _report_missing(missing_paths: list[str]) -> None:
@@ -70,9 +70,9 @@ class OneLineErrors(click.Group):
         except click.ClickException as error:
             click.echo(f"fastapi-rules: error: {error.format_message()} (see --help)", err=True)
             sys.exit(error.exit_code)
-        except click.Abort:
-            click.echo("fastapi-rules: aborted", err=True)
-            sys.exit(EXIT_FINDINGS)
+        except click.Abort:  # Ctrl-C
+            click.echo("fastapi-rules: interrupted", err=True)
+            sys.exit(EXIT_INTERRUPTED)
         sys.exit(status if isinstance(status, int) else EXIT_CLEAN)
 
 
@@ -119,6 +119,7 @@ def main() -> None:
     "--output",
     "-o",
     type=click.Path(path_type=Path),
+    metavar="FILE",
     help="Write the report to this file (all at once, replacing it) instead of stdout.",
 )
 @click.option("--statistics", is_flag=True, help="Also print how many findings each code has.")
@@ -134,7 +135,8 @@ def main() -> None:
     "--write-baseline",
     "write_baseline_path",
     type=click.Path(path_type=Path),
-    help="Record every current finding in this baseline file and exit 0.",
+    metavar="FILE",
+    help="Record every current finding in this baseline file (any --baseline aside) and exit 0.",
 )
 @click.option("--verbose", "-v", is_flag=True, help="Show tracebacks of internal errors.")
 def scan(
@@ -195,20 +197,23 @@ def scan(
     _report_missing(result.missing_paths)
     report = Report.of(result, repository_root(path_list[0], config.root))
     if write_baseline_path is not None:
+        if result.missing_paths:  # a baseline of part of the project would mislead
+            _fail(f"baseline not written to {write_baseline_path}: a path to scan is missing")
         _write(write_baseline_path, render_baseline(report.findings, report.fingerprints))
         click.echo(f"Wrote {len(report.findings)} findings to the baseline {write_baseline_path}.", err=True)
-        sys.exit(EXIT_USAGE if result.missing_paths else EXIT_CLEAN)
+        sys.exit(EXIT_CLEAN)
     in_baseline = 0
     if baseline is not None:
         report, in_baseline = report.without(baseline)
-    to_terminal = output is None and output_format == "text"
-    rendered = render(report, output_format, show_source, to_terminal and use_colour(sys.stdout))
+    text_to_stdout = output is None and output_format == "text"
+    rendered = render(report, output_format, show_source, text_to_stdout and use_colour(sys.stdout))
     if output is not None:
         _write(output, rendered)
     else:
         click.echo(rendered, nl=False)
     if statistics:
-        click.echo(render_statistics(report.findings), nl=False, err=not to_terminal)
+        # after the findings on stdout; on stderr where it would spoil a JSON, SARIF or HTML document
+        click.echo(render_statistics(report.findings), nl=False, err=not text_to_stdout)
     if verbose:
         for finding in report.findings:
             if finding in result.tracebacks:

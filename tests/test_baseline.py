@@ -116,6 +116,9 @@ def test_missing_baseline_and_unwritable_target(tmp_path: Path) -> None:
     unwritable = scan(tmp_path, "--write-baseline", "no/dir/b.json")
     assert unwritable.returncode == 2 and len(unwritable.stderr.splitlines()) == 1
     assert not (tmp_path / "no").exists()
+    partial = run("scan", "--write-baseline", "b.json", ".", "no/such/dir", cwd=tmp_path)
+    assert partial.returncode == 2 and "baseline not written" in partial.stderr
+    assert not (tmp_path / "b.json").exists()
 
 
 def test_enclosing_definition_by_indentation() -> None:

@@ -41,5 +41,6 @@ def render_rules_markdown() -> str:
     lines = ["| code | name | summary |", "|---|---|---|"]
     for rule in ALL_RULES:
         summary = rule.summary_line() + ("" if rule.default_enabled else f" {OFF_BY_DEFAULT}")
-        lines.append(f"| {rule.code} | {rule.name} | {summary.replace('|', chr(92) + '|')} |")
+        escaped = summary.replace("|", "\\|")
+        lines.append(f"| {rule.code} | {rule.name} | {escaped} |")
     return "\n".join(lines) + "\n"
