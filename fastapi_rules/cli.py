@@ -176,7 +176,7 @@ def scan(
     try:
         codes = [_codes(value) for value in (select, ignore, extend_select, extend_ignore)]
     except click.BadParameter as error:
-        raise click.UsageError(str(error.message)) from None
+        _fail(str(error.message))
     config = _config(path_list, config_path).with_selection(*codes)
     for target in (output, write_baseline_path):
         if target is not None:
