@@ -32,8 +32,8 @@ SKIPPED_DIRECTORIES = frozenset(
      ".tox", ".nox", ".mypy_cache", ".pytest_cache", ".ruff_cache"}
 )
 INTERNAL_ERROR = "FAR000"
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 UNPARSEABLE = "FAR001"
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")  # the line ends the parser counts
 
 
 @dataclass
