@@ -15,7 +15,8 @@ HERE = Path(__file__).resolve().parent
 class BuildPyWithExamples(build_py):
     def run(self) -> None:
         super().run()
-        for example in sorted(HERE.glob("fixtures/FAR*/*_example.py")):
+        examples = [*HERE.glob("fixtures/FAR*/bad_example.py"), *HERE.glob("fixtures/FAR*/good_example.py")]
+        for example in sorted(examples):
             target = Path(self.build_lib, "fastapi_rules", "examples", example.parent.name, example.name)
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(example, target)
