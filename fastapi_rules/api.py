@@ -5,7 +5,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from fastapi_rules.config import Config, find_config, load_config
-from fastapi_rules.engine import LintResult, lint
+from fastapi_rules.engine import LintResult, Progress, lint
 from fastapi_rules.rules import ALL_RULES
 
 KNOWN_CODES = tuple(rule.code for rule in ALL_RULES)
@@ -23,9 +23,10 @@ def lint_paths(
     paths: Iterable[Path | str],
     config: Config | None = None,
     apply_noqa: bool = True,
+    progress: Progress | None = None,
 ) -> LintResult:
     """Lint files and directories as one project (cross-module facts included)."""
     path_list = [Path(p) for p in paths]
     if config is None:
         config = config_for(path_list)
-    return lint(path_list, config, apply_noqa=apply_noqa)
+    return lint(path_list, config, apply_noqa=apply_noqa, progress=progress)

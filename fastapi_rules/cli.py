@@ -1,17 +1,23 @@
 """The command line: a thin click app; all analysis lives in the engine."""
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
 from fastapi_rules import __version__
 from fastapi_rules.api import KNOWN_CODES, config_for, lint_paths
+from fastapi_rules.atomic import check_writable, write_atomically
+from fastapi_rules.baseline import BaselineError, load_baseline, render_baseline
 from fastapi_rules.config import Config, ConfigError
 from fastapi_rules.engine import display_path, scan_project, selected_rules
+from fastapi_rules.fingerprint import repository_root
 from fastapi_rules.fix import fix_project
+from fastapi_rules.report import Report
+from fastapi_rules.report.formats import FORMATS, render
+from fastapi_rules.report.progress import ProgressBar
 from fastapi_rules.report.routes import (
     render_csv,
     render_json,
@@ -20,9 +26,13 @@ from fastapi_rules.report.routes import (
     route_rows,
     summary_line,
 )
-from fastapi_rules.rules import ALL_RULES
+from fastapi_rules.report.rules import render_rules_json, render_rules_markdown, render_rules_text
+from fastapi_rules.report.text import render_statistics, use_colour
+from fastapi_rules.rule_docs import render as render_rule_doc
+from fastapi_rules.rules import RULES_BY_CODE
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report it
 
 
 def _codes(value: str | None) -> tuple[str, ...] | None:
@@ -42,8 +52,7 @@ def _config(paths: list[Path], config_path: Path | None) -> Config:
     try:
         return config_for(paths, config_path)
     except ConfigError as error:
-        click.echo(f"fastapi-rules: error: {error}", err=True)
-        sys.exit(EXIT_USAGE)
+        _fail(str(error))
 
 
 def _report_missing(missing_paths: list[str]) -> None:
@@ -51,7 +60,24 @@ def _report_missing(missing_paths: list[str]) -> None:
         click.echo(f"fastapi-rules: error: {missing}: no such file or directory", err=True)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class OneLineErrors(click.Group):
+    """click, with usage errors (a bad option value, a missing argument) on one line
+    instead of the usage text, a blank line and the message."""
+
+    def main(self, *args: object, **kwargs: object) -> NoReturn:  # type: ignore[override]
+        kwargs["standalone_mode"] = False
+        try:
+            status = super().main(*args, **kwargs)  # type: ignore[arg-type]
+        except click.ClickException as error:
+            click.echo(f"fastapi-rules: error: {error.format_message()} (see --help)", err=True)
+            sys.exit(error.exit_code)
+        except click.Abort:  # Ctrl-C
+            click.echo("fastapi-rules: interrupted", err=True)
+            sys.exit(EXIT_INTERRUPTED)
+        sys.exit(status if isinstance(status, int) else EXIT_CLEAN)
+
+
+@click.group(cls=OneLineErrors, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="fastapi-rules")
 def main() -> None:
     """Check FastAPI code against the backend rules teams write down.
@@ -70,13 +96,48 @@ def main() -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--select", help="Comma-separated codes or prefixes to enable (e.g. FAR2,FAR301).")
-@click.option("--ignore", help="Comma-separated codes or prefixes to disable.")
+@click.option("--select", help="Comma-separated codes or prefixes to enable instead of the configured ones (e.g. FAR2,FAR301).")
+@click.option("--ignore", help="Comma-separated codes or prefixes to disable instead of the configured ones.")
+@click.option("--extend-select", help="Comma-separated codes or prefixes to enable on top of the selection (e.g. FAR105).")
+@click.option("--extend-ignore", help="Comma-separated codes or prefixes to disable on top of `ignore`.")
 @click.option(
     "--config",
     "config_path",
     type=click.Path(path_type=Path, dir_okay=False),
     help="pyproject.toml or .fastapi-rules.yaml to use instead of the one found from PATHS.",
+)
+@click.option(
+    "--format",
+    "output_format",
+    default="text",
+    show_default=True,
+    metavar="|".join(FORMATS),
+    help="text: path:line:col: CODE message; json: an array of findings; sarif: SARIF 2.1.0 "
+    "for code scanning; github: GitHub Actions annotations; html: a self-contained page "
+    "with the endpoint table.",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(path_type=Path),
+    metavar="FILE",
+    help="Write the report to this file (all at once, replacing it) instead of stdout.",
+)
+@click.option("--statistics", is_flag=True, help="Also print how many findings each code has.")
+@click.option("--show-source", is_flag=True, help="text format: show each offending line with a caret under the column.")
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings (errors still exit 2).")
+@click.option(
+    "--baseline",
+    "baseline_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Report only findings not recorded in this baseline file, and say how many it suppressed.",
+)
+@click.option(
+    "--write-baseline",
+    "write_baseline_path",
+    type=click.Path(path_type=Path),
+    metavar="FILE",
+    help="Record every current finding in this baseline file (any --baseline aside) and exit 0.",
 )
 @click.option("--verbose", "-v", is_flag=True, help="Show tracebacks of internal errors.")
 @click.option(
@@ -99,7 +160,16 @@ def scan(
     paths: tuple[Path, ...],
     select: str | None,
     ignore: str | None,
+    extend_select: str | None,
+    extend_ignore: str | None,
     config_path: Path | None,
+    output_format: str,
+    output: Path | None,
+    statistics: bool,
+    show_source: bool,
+    exit_zero: bool,
+    baseline_path: Path | None,
+    write_baseline_path: Path | None,
     verbose: bool,
     fix: bool,
     show_diff: bool,
@@ -110,47 +180,105 @@ def scan(
     Prints `path:line:col: CODE message` per finding, then a summary on stderr.
     Files under .git, .venv, venv, node_modules, __pycache__, build and dist, and
     the configured `exclude` globs, are skipped. `# noqa` and `# noqa: FAR201`
-    silence a finding on their line.
+    silence a finding on their line; `per-file-ignores` in the config silences
+    codes in whole files.
 
     --fix rewrites what can be fixed (each file re-parsed before it is written,
     atomically) and reports what is left; --diff shows the same rewrites.
+
+    \b
+    A baseline adopts the rules on an existing codebase:
+      fastapi-rules scan --write-baseline .fastapi-rules-baseline.json .
+      fastapi-rules scan --baseline .fastapi-rules-baseline.json .
+    Findings are matched by code, file and the text of the line and its enclosing
+    def, not by line number, so edits elsewhere do not make old findings new.
     """
+    if output_format not in FORMATS:
+        _fail(f"unknown format {output_format!r}; expected one of {', '.join(FORMATS)}")
     path_list = list(paths) or [Path(".")]
     try:
-        select_codes, ignore_codes = _codes(select), _codes(ignore)
+        codes = [_codes(value) for value in (select, ignore, extend_select, extend_ignore)]
     except click.BadParameter as error:
-        raise click.UsageError(str(error.message)) from None
-    config = _config(path_list, config_path).with_selection(select_codes, ignore_codes)
+        _fail(str(error.message))
+    config = _config(path_list, config_path).with_selection(*codes)
+    for target in (output, write_baseline_path):
+        if target is not None:
+            try:
+                check_writable(target)
+            except OSError as error:
+                _fail(f"cannot write {target}: {error.strerror or error}")
+    baseline = None
+    if baseline_path is not None and write_baseline_path is None:
+        try:
+            baseline = load_baseline(baseline_path)
+        except BaselineError as error:
+            _fail(str(error))
     if not selected_rules(config):
         click.echo("fastapi-rules: warning: no rules selected (check `select` and `ignore`)", err=True)
     if fix and show_diff:
-        raise click.UsageError("--fix and --diff exclude each other: --diff changes nothing")
+        _fail("--fix and --diff exclude each other: --diff changes nothing")
     if show_diff:
         _show_diff(path_list, config, unsafe_fixes)
-    fixed = 0
+    fixed, failed_writes = 0, 0
     if fix:
-        report = fix_project(path_list, config, unsafe_fixes, write=True)
-        result, fixed = report.result, report.fixed
-        for failed_path, reason in report.failed:
+        fix_report = fix_project(path_list, config, unsafe_fixes, write=True)
+        result, fixed, failed_writes = fix_report.result, fix_report.fixed, len(fix_report.failed)
+        for failed_path, reason in fix_report.failed:
             click.echo(f"fastapi-rules: error: cannot write {display_path(failed_path)}: {reason}", err=True)
     else:
-        result = lint_paths(path_list, config)
+        progress = ProgressBar(sys.stderr) if sys.stderr.isatty() else None
+        result = lint_paths(path_list, config, progress=progress)
     _report_missing(result.missing_paths)
-    for finding in result.findings:
-        click.echo(str(finding))
-        if verbose and finding in result.tracebacks:
-            click.echo(result.tracebacks[finding], err=True)
-    count = len(result.findings)
+    report = Report.of(result, repository_root(path_list[0], config.root))
+    if write_baseline_path is not None:
+        if result.missing_paths:  # a baseline of part of the project would mislead
+            _fail(f"baseline not written to {write_baseline_path}: a path to scan is missing")
+        _write(write_baseline_path, render_baseline(report.findings, report.fingerprints))
+        click.echo(f"Wrote {len(report.findings)} findings to the baseline {write_baseline_path}.", err=True)
+        sys.exit(EXIT_CLEAN)
+    in_baseline = 0
+    if baseline is not None:
+        report, in_baseline = report.without(baseline)
+    text_to_stdout = output is None and output_format == "text"
+    rendered = render(report, output_format, show_source, text_to_stdout and use_colour(sys.stdout))
+    if output is not None:
+        _write(output, rendered)
+    else:
+        click.echo(rendered, nl=False)
+    if statistics:
+        # after the findings on stdout; on stderr where it would spoil a JSON, SARIF or HTML document
+        click.echo(render_statistics(report.findings), nl=False, err=not text_to_stdout)
+    if verbose:
+        for finding in report.findings:
+            if finding in result.tracebacks:
+                click.echo(result.tracebacks[finding], err=True)
+    count = len(report.findings)
     if result.files == 0 and not result.missing_paths:
         click.echo("fastapi-rules: no Python files found", err=True)
     else:
         noun = "finding" if count == 1 else "findings"
-        extra = f" ({result.suppressed} silenced by noqa)" if result.suppressed else ""
+        notes = [f"{result.suppressed} silenced by noqa"] if result.suppressed else []
+        if baseline is not None:
+            notes.append(f"{in_baseline} suppressed by the baseline")
+        extra = f" ({', '.join(notes)})" if notes else ""
         fixed_note = f"Fixed {fixed}, " if fix else ""
         click.echo(f"{fixed_note}Found {count} {noun} in {result.files} files{extra}.", err=True)
-    if result.missing_paths or (fix and report.failed):
+    if result.missing_paths or failed_writes:
         sys.exit(EXIT_USAGE)
-    sys.exit(EXIT_FINDINGS if count else EXIT_CLEAN)
+    sys.exit(EXIT_FINDINGS if count and not exit_zero else EXIT_CLEAN)
+
+
+def _fail(message: str) -> NoReturn:
+    """A usage problem: one line on stderr, exit status 2."""
+    click.echo(f"fastapi-rules: error: {message}", err=True)
+    sys.exit(EXIT_USAGE)
+
+
+def _write(path: Path, text: str) -> None:
+    try:
+        write_atomically(path, text)
+    except OSError as error:
+        _fail(f"cannot write {path}: {error.strerror or error}")
 
 
 def _show_diff(paths: list[Path], config: Config, unsafe: bool) -> None:
@@ -217,15 +345,32 @@ def routes(
     elif output_format == "markdown":
         click.echo(render_markdown(rows))
     else:
-        color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-        click.echo(render_table(rows, color))
+        click.echo(render_table(rows, use_colour(sys.stdout)))
     click.echo(summary_line(rows), err=True)
     sys.exit(EXIT_USAGE if scanned.missing_paths else EXIT_CLEAN)
 
 
 @main.command()
-def rules() -> None:
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json", "markdown"]),
+    default="text",
+    show_default=True,
+    help="text: one line per rule; json: the metadata of every rule; markdown: the README's table.",
+)
+def rules(output_format: str) -> None:
     """List every rule: code, name, whether it is on by default, and its summary."""
-    for rule in ALL_RULES:
-        state = "" if rule.default_enabled else " (off by default)"
-        click.echo(f"{rule.code}  {rule.name:<30} {rule.summary_line()}{state}")
+    renderer = {"text": render_rules_text, "json": render_rules_json, "markdown": render_rules_markdown}
+    click.echo(renderer[output_format](), nl=False)
+
+
+@main.command()
+@click.argument("code")
+def explain(code: str) -> None:
+    """Print the documentation of the rule CODE (e.g. FAR201): what it does, why, an
+    example and the fix, and its options."""
+    rule = RULES_BY_CODE.get(code.strip().upper())
+    if rule is None:
+        _fail(f"unknown rule code {code!r} (see `fastapi-rules rules`)")
+    click.echo(render_rule_doc(rule), nl=False)

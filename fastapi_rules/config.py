@@ -43,7 +43,9 @@ SECTIONS = {
     "isolation": IsolationOptions,
     "credentials": CredentialOptions,
 }
-TOP_LEVEL_LISTS = ("select", "ignore", "exclude", "src")
+TOP_LEVEL_LISTS = ("select", "extend_select", "ignore", "extend_ignore", "exclude", "src")
+CODE_LISTS = ("select", "extend_select", "ignore", "extend_ignore")
+PER_FILE_IGNORES = "per_file_ignores"
 
 
 class ConfigError(Exception):
@@ -53,7 +55,11 @@ class ConfigError(Exception):
 @dataclass(frozen=True)
 class Config:
     select: tuple[str, ...] | None = None
+    extend_select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
+    extend_ignore: tuple[str, ...] = ()
+    # (glob, codes) pairs: findings of those codes in matching files are dropped
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
     exclude: tuple[str, ...] = ()
     src: tuple[Path, ...] = ()
     auth: AuthOptions = field(default_factory=AuthOptions)
@@ -71,12 +77,20 @@ class Config:
         return self.path.parent if self.path is not None else None
 
     def with_selection(
-        self, select: tuple[str, ...] | None, ignore: tuple[str, ...] | None
+        self,
+        select: tuple[str, ...] | None,
+        ignore: tuple[str, ...] | None,
+        extend_select: tuple[str, ...] | None = None,
+        extend_ignore: tuple[str, ...] | None = None,
     ) -> Config:
+        """Command-line codes: ``--select``/``--ignore`` replace the configured lists,
+        ``--extend-select``/``--extend-ignore`` add to them (as in ruff)."""
         return dataclasses.replace(
             self,
             select=select if select else self.select,
             ignore=ignore if ignore else self.ignore,
+            extend_select=self.extend_select + (extend_select or ()),
+            extend_ignore=self.extend_ignore + (extend_ignore or ()),
         )
 
     def section(self, name: str) -> object:
@@ -140,26 +154,50 @@ def _validate(data: dict[str, Any], path: Path, known_codes: tuple[str, ...]) ->
     for raw_key, value in data.items():
         key = str(raw_key).replace("-", "_")
         if key in TOP_LEVEL_LISTS:
-            items = _string_list(value, path, key)
-            if key in ("select", "ignore"):
-                for code in items:
-                    if not any(known.startswith(code) for known in known_codes) or not code:
-                        raise ConfigError(
-                            f"{path}: `{key}`: unknown rule code {code!r}; expected a code or "
-                            f"prefix such as FAR201 or FAR2 (see `fastapi-rules rules`)"
-                        )
+            items = _string_list(value, path, str(raw_key))
+            if key in CODE_LISTS:
+                _check_codes(items, path, str(raw_key), known_codes)
             if key == "src":
                 values[key] = tuple((path.parent / item).resolve() for item in items)
             else:
                 values[key] = items
+        elif key == PER_FILE_IGNORES:
+            values[key] = _per_file_ignores(value, path, str(raw_key), known_codes)
         elif key in SECTIONS:
             values[key] = _section(key, value, path)
         else:
+            keys = (*TOP_LEVEL_LISTS, PER_FILE_IGNORES, *SECTIONS)
             raise ConfigError(
                 f"{path}: unknown key `{raw_key}`; expected one of "
-                + ", ".join(f"`{k}`" for k in (*TOP_LEVEL_LISTS, *SECTIONS))
+                + ", ".join(f"`{k.replace('_', '-')}`" for k in keys)
             )
     return Config(**values)
+
+
+def _check_codes(codes: tuple[str, ...], path: Path, key: str, known_codes: tuple[str, ...]) -> None:
+    for code in codes:
+        if not code or not any(known.startswith(code) for known in known_codes):
+            raise ConfigError(
+                f"{path}: `{key}`: unknown rule code {code!r}; expected a code or "
+                f"prefix such as FAR201 or FAR2 (see `fastapi-rules rules`)"
+            )
+
+
+def _per_file_ignores(
+    value: Any, path: Path, key: str, known_codes: tuple[str, ...]
+) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """``{"tests/*" = ["FAR201"], "__init__.py" = ["FAR1"]}``: globs to codes, as ruff has it."""
+    if not isinstance(value, dict):
+        raise ConfigError(
+            f"{path}: `{key}`: expected a table of file globs to lists of codes, got {_type(value)}"
+        )
+    pairs = []
+    for glob, codes in value.items():
+        dotted = f"{key}.{glob}"
+        items = _string_list(codes, path, dotted)
+        _check_codes(items, path, dotted, known_codes)
+        pairs.append((str(glob), items))
+    return tuple(pairs)
 
 
 def _section(name: str, value: Any, path: Path) -> object:

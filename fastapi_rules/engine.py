@@ -9,9 +9,10 @@ from __future__ import annotations
 import fnmatch
 import io
 import os
+import re
 import tokenize
 import traceback
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,6 +33,7 @@ SKIPPED_DIRECTORIES = frozenset(
 )
 INTERNAL_ERROR = "FAR000"
 UNPARSEABLE = "FAR001"
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")  # the line ends the parser counts
 
 
 @dataclass
@@ -40,6 +42,7 @@ class FileResult:
     findings: list[Finding] = field(default_factory=list)
     noqa: dict[int, frozenset[str] | None] = field(default_factory=dict)
     tracebacks: dict[Finding, str] = field(default_factory=dict)
+    text: str | None = None  # the decoded source, when it could be read
 
 
 @dataclass
@@ -49,6 +52,10 @@ class LintResult:
     missing_paths: list[str]
     suppressed: int = 0
     tracebacks: dict[Finding, str] = field(default_factory=dict)  # of FAR000 findings
+    # the source lines of the files with findings, by ``Finding.path``: for reports
+    # that show the line and for fingerprints, without reading or parsing again
+    sources: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    project: ProjectIndex | None = None
 
 
 # -- discovery ---------------------------------------------------------------------------
@@ -187,6 +194,12 @@ def read_source(data: bytes) -> tuple[str | None, str | None, tuple[int, int]]:
     return text, None, (1, 1)
 
 
+def source_lines(text: str) -> tuple[str, ...]:
+    """Physical lines as the parser numbers them (``str.splitlines`` also splits at
+    form feeds and other separators, which would shift the numbers)."""
+    return tuple(_LINE_BREAK.split(text))
+
+
 def _syntax_error_position(text: str, error: cst.ParserSyntaxError) -> tuple[int, int]:
     # LibCST's native parser reports a token near the error; CPython's is exact when
     # it can parse the same grammar. ``compile`` only parses: nothing is executed.
@@ -211,6 +224,12 @@ def analyse_file(
     text, problem, (line, column) = read_source(data)
     if text is None:
         return FileResult(None, [Finding(shown, line, column, UNPARSEABLE, f"cannot parse file: {problem}")])
+    result = _analyse_text(text, shown, config, module_id)
+    result.text = text
+    return result
+
+
+def _analyse_text(text: str, shown: str, config: Config, module_id: tuple[str, bool]) -> FileResult:
     noqa = noqa_lines(text)
     try:
         module = cst.parse_module(text)
@@ -250,18 +269,39 @@ def _internal_error(shown: str, what: str, error: BaseException) -> Finding:
 
 # -- selection -------------------------------------------------------------------------------
 def selected_rules(config: Config) -> list[type[Rule]]:
-    def matches(code: str, prefixes: Iterable[str]) -> bool:
-        return any(code.startswith(prefix) for prefix in prefixes)
-
+    """``select`` (default: the rules on by default) plus ``extend-select``, less
+    ``ignore`` and ``extend-ignore``. When a code matches both sides the longer
+    prefix wins and a tie ignores it, as in ruff and flake8: ``select = ["FAR201"]``
+    with ``ignore = ["FAR2"]`` keeps FAR201."""
+    selecting = (*(config.select or ()), *config.extend_select)
+    ignoring = (*config.ignore, *config.extend_ignore)
     chosen = []
     for rule in ALL_RULES:
-        if config.select is not None:
-            on = matches(rule.code, config.select)
-        else:
-            on = rule.default_enabled
-        if on and not matches(rule.code, config.ignore):
+        selected_by = _longest_prefix(rule.code, selecting)
+        if selected_by is None and config.select is None and rule.default_enabled:
+            selected_by = 0
+        ignored_by = _longest_prefix(rule.code, ignoring)
+        if selected_by is not None and (ignored_by is None or selected_by > ignored_by):
             chosen.append(rule)
     return chosen
+
+
+def _longest_prefix(code: str, prefixes: Iterable[str]) -> int | None:
+    lengths = [len(prefix) for prefix in prefixes if code.startswith(prefix)]
+    return max(lengths) if lengths else None
+
+
+def ignored_in_file(finding: Finding, config: Config) -> bool:
+    """Whether ``per-file-ignores`` drops this finding: globs match the file's name or
+    its path relative to the configuration's directory (else the current one)."""
+    if not config.per_file_ignores:
+        return False
+    path = Path(finding.path).resolve()
+    root = (config.root or Path.cwd()).resolve()
+    return any(
+        _excluded(path, root, (glob,)) and any(finding.code.startswith(code) for code in codes)
+        for glob, codes in config.per_file_ignores
+    )
 
 
 def instantiate(rules: Iterable[type[Rule]], config: Config) -> list[Rule]:
@@ -282,24 +322,39 @@ class ScannedProject:
     missing_paths: list[str]
 
 
-def scan_project(paths: Iterable[Path], config: Config) -> ScannedProject:
+Progress = Callable[[int, int], None]  # (files done, files in all)
+
+
+def scan_project(
+    paths: Iterable[Path], config: Config, progress: Progress | None = None
+) -> ScannedProject:
     files, missing = discover(paths, config.exclude)
     names = module_names(files, config.src)
-    results = [analyse_file(path, display_path(path), config, names[path]) for path, _ in files]
+    results = []
+    for done, (path, _) in enumerate(files, start=1):
+        results.append(analyse_file(path, display_path(path), config, names[path]))
+        if progress is not None:
+            progress(done, len(files))
     project = ProjectIndex(
         (r.summary for r in results if r.summary), config.auth, frozenset(config.blocking.extra)
     )
     return ScannedProject(results, project, len(files), missing)
 
 
-def lint(paths: Iterable[Path], config: Config, apply_noqa: bool = True) -> LintResult:
-    scanned = scan_project(paths, config)
+def lint(
+    paths: Iterable[Path],
+    config: Config,
+    apply_noqa: bool = True,
+    progress: Progress | None = None,
+) -> LintResult:
+    scanned = scan_project(paths, config, progress)
     results, project = scanned.results, scanned.project
     rule_classes = selected_rules(config)
     codes = {rule.code for rule in rule_classes}
     rules = [rule for rule in instantiate(rule_classes, config) if rule.code not in (INTERNAL_ERROR, UNPARSEABLE)]
     findings: list[Finding] = []
     tracebacks: dict[Finding, str] = {}
+    sources: dict[str, tuple[str, ...]] = {}
     suppressed = 0
     for result in results:
         found = [f for f in result.findings if f.code in codes or f.code == INTERNAL_ERROR]
@@ -307,12 +362,17 @@ def lint(paths: Iterable[Path], config: Config, apply_noqa: bool = True) -> Lint
         if result.summary is not None:
             found.extend(_run_rules(rules, result.summary, project, tracebacks))
         for finding in found:
+            if ignored_in_file(finding, config):
+                continue
             if apply_noqa and is_suppressed(finding.code, finding.line, result.noqa):
                 suppressed += 1
             else:
                 findings.append(finding)
+                if result.text is not None and finding.path not in sources:
+                    sources[finding.path] = source_lines(result.text)
     return LintResult(
-        sorted(set(findings)), scanned.files, scanned.missing_paths, suppressed, tracebacks
+        sorted(set(findings)), scanned.files, scanned.missing_paths, suppressed, tracebacks,
+        sources, project,
     )
 
 

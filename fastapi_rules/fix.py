@@ -11,8 +11,6 @@ silenced by ``# noqa`` never reach this module, so a fix never crosses a noqa.
 from __future__ import annotations
 
 import difflib
-import os
-import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +20,7 @@ from libcst.codemod import CodemodContext
 from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 from libcst.metadata import MetadataWrapper, PositionProvider
 
+from fastapi_rules.atomic import write_bytes_atomically
 from fastapi_rules.config import Config
 from fastapi_rules.engine import LintResult, instantiate, lint, selected_rules
 from fastapi_rules.finding import Finding
@@ -167,23 +166,6 @@ def _parses(data: bytes) -> bool:
     return True
 
 
-def write_atomically(path: Path, data: bytes) -> None:
-    """Temp file in the same directory, then rename: a reader sees the old file or the
-    new one, never half of it. The file's permission bits are kept."""
-    mode = path.stat().st_mode & 0o7777
-    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temporary, mode)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
 def plan(findings: Iterable[Finding], rules: Sequence[Rule], unsafe: bool) -> list[FileFix]:
     """The rewrites of every file with findings the selected rules can fix."""
     by_code = {rule.code: rule for rule in rules if fixable(rule, unsafe)}
@@ -228,7 +210,7 @@ def fix_project(paths: list[Path], config: Config, unsafe: bool, write: bool) ->
             break
         for fix in fixes:
             try:
-                write_atomically(fix.path, fix.after)
+                write_bytes_atomically(fix.path, fix.after)
             except OSError as error:
                 failed.append((fix.path, error.strerror or str(error)))
             else:

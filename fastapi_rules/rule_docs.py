@@ -13,9 +13,17 @@ from pathlib import Path
 from fastapi_rules.rules import ALL_RULES, Rule
 
 REPOSITORY = Path(__file__).resolve().parent.parent
+# The project's public home; the generated pages under it are each rule's SARIF ``helpUri``.
+HOMEPAGE = "https://github.com/fastapi-rules/fastapi-rules"
+DOCS_URL = HOMEPAGE + "/blob/main/docs/rules/{code}.md"
 
 
-def _sections(rule: type[Rule]) -> tuple[str, str, str]:
+def help_uri(rule: type[Rule]) -> str:
+    return DOCS_URL.format(code=rule.code)
+
+
+def sections(rule: type[Rule]) -> tuple[str, str, str]:
+    """(summary, what it does, why is this bad?) from the rule's docstring."""
     doc = inspect.cleandoc(rule.__doc__ or "")
     summary, _, rest = doc.partition("\n")
     what, _, why = rest.partition("Why is this bad?")
@@ -23,15 +31,20 @@ def _sections(rule: type[Rule]) -> tuple[str, str, str]:
     return summary.strip(), " ".join(what.split()), " ".join(why.split())
 
 
+# A checkout has the example pairs in fixtures/; a wheel carries copies (see setup.py).
+PACKAGED_EXAMPLES = Path(__file__).resolve().parent / "examples"
+
+
 def _example(rule: type[Rule], name: str) -> str | None:
-    path = REPOSITORY / "fixtures" / rule.code / name
-    if not path.is_file():
-        return None
-    return path.read_text(encoding="utf-8").rstrip("\n")
+    for directory in (REPOSITORY / "fixtures", PACKAGED_EXAMPLES):
+        path = directory / rule.code / name
+        if path.is_file():
+            return path.read_text(encoding="utf-8").rstrip("\n")
+    return None
 
 
 def render(rule: type[Rule]) -> str:
-    summary, what, why = _sections(rule)
+    summary, what, why = sections(rule)
     state = "on by default" if rule.default_enabled else "off by default: enable it with `select`"
     lines = [
         f"# {rule.code} `{rule.name}`",

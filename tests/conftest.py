@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 REPOSITORY = Path(__file__).resolve().parent.parent
@@ -20,3 +23,32 @@ def expected_markers(case: Path) -> set[tuple[Path, int, str]]:
                 for code in re.split(r"\s*,\s*", match.group(1)):
                     found.add((path.resolve(), number, code))
     return found
+
+
+def run_on_terminal(
+    args: list[str], cwd: Path, env: dict[str, str] | None = None, stream: str = "stdout"
+) -> str:
+    """``python -m fastapi_rules ARGS`` with its stdout or stderr on a pseudo-terminal,
+    as a user at a shell sees it; the other stream is discarded."""
+    import pty
+
+    controller, terminal = pty.openpty()
+    outputs = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL, stream: terminal}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "fastapi_rules", *args],
+        cwd=cwd, stdout=outputs["stdout"], stderr=outputs["stderr"],
+        env={**os.environ, **(env or {})},
+    )
+    os.close(terminal)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(controller, 65536)
+        except OSError:  # the terminal closes when the process exits
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    process.wait(timeout=120)
+    os.close(controller)
+    return b"".join(chunks).decode()

@@ -27,6 +27,7 @@ def test_rule_metadata(rule: type[Rule]) -> None:
     assert re.fullmatch(r"[a-z]+(-[a-z0-9]+)+", rule.name)
     assert rule.__doc__ and "What it does" in rule.__doc__ and "Why is this bad?" in rule.__doc__
     assert rule.seed
+    assert rule.severity in ("error", "warning")  # SARIF levels and GitHub annotation kinds
     assert dataclasses.is_dataclass(rule.Options)
 
 

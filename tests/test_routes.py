@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES
+from conftest import FIXTURES, run_on_terminal
 
 ROUTE_PROJECTS = sorted(path.parent for path in (FIXTURES / "routes").glob("*/routes.json"))
 
@@ -123,28 +123,7 @@ def test_fixture_project_rows(case: Path) -> None:
 
 
 def _on_terminal(project: Path, env: dict[str, str]) -> str:
-    """`routes` with its stdout on a pseudo-terminal, as a user at a shell sees it."""
-    import os
-    import pty
-
-    controller, terminal = pty.openpty()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "fastapi_rules", "routes", "."],
-        cwd=project, stdout=terminal, stderr=subprocess.DEVNULL, env={**os.environ, **env},
-    )
-    os.close(terminal)
-    chunks = []
-    while True:
-        try:
-            chunk = os.read(controller, 65536)
-        except OSError:  # the terminal closes when the process exits
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
-    process.wait(timeout=120)
-    os.close(controller)
-    return b"".join(chunks).decode()
+    return run_on_terminal(["routes", "."], project, env)
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")

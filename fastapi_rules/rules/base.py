@@ -26,6 +26,9 @@ class Rule:
     message: ClassVar[str]  # a ``str.format`` template, one sentence
     seed: ClassVar[str]  # where the seeds ask for it, e.g. "000 §3; 002 §3"
     default_enabled: ClassVar[bool] = True
+    # "error" for what is unsafe or unchecked (security, SQL injection, a file no rule
+    # read), "warning" for the rest: the SARIF level and the GitHub annotation kind
+    severity: ClassVar[str] = "warning"
     options_section: ClassVar[str | None] = None  # config table holding the options
     Options: ClassVar[type] = NoOptions
     # A rule with a fix: ``safe`` (``--fix``) or ``unsafe`` (also ``--unsafe-fixes``:

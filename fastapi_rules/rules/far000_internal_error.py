@@ -25,6 +25,7 @@ class InternalError(Rule):
     name = "internal-error"
     message = "internal error in {rule}: {error} (please report; --verbose shows the traceback)"
     seed = "tool behaviour (no seed)"
+    severity = "error"
 
     def check(self, summary: ModuleSummary, project: ProjectIndex) -> Iterable[Finding]:
         return ()  # produced by the engine around each rule

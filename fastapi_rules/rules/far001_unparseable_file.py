@@ -24,6 +24,7 @@ class UnparseableFile(Rule):
     name = "unparseable-file"
     message = "cannot parse file: {reason}"
     seed = "tool behaviour (no seed)"
+    severity = "error"
 
     def check(self, summary: ModuleSummary, project: ProjectIndex) -> Iterable[Finding]:
         return ()  # produced by the engine, which is the one that parses

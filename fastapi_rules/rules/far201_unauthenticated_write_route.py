@@ -30,4 +30,5 @@ class UnauthenticatedWriteRoute(UnauthenticatedRoute):
     name = "unauthenticated-write-route"
     message = "`{method} {path}`{more} changes state but no dependency authenticates the caller"
     seed = "002 §3; 003 Inviolable Rules (ALWAYS verify JWT tokens); 000 §3"
+    severity = "error"
     methods = frozenset({"POST", "PUT", "PATCH", "DELETE"})

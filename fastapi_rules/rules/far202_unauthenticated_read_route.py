@@ -20,4 +20,5 @@ class UnauthenticatedReadRoute(UnauthenticatedRoute):
     name = "unauthenticated-read-route"
     message = "`{method} {path}`{more} has no dependency that authenticates the caller"
     seed = "002 §3; 003 Inviolable Rules (ALWAYS verify JWT tokens); 000 §3"
+    severity = "error"
     methods = frozenset({"GET", "HEAD"})

@@ -42,6 +42,7 @@ class MissingUserIsolation(Rule):
     code = "FAR203"
     name = "missing-user-isolation"
     message = "`{function}` loads `{model}` by path parameter `{parameter}` without checking it belongs to the current user; compare its owner or filter by it"
+    severity = "error"
     seed = "003 Inviolable Rules (ALWAYS implement user isolation); 001 Common Patterns (standard endpoint pattern)"
     options_section = "isolation"
     Options = IsolationOptions

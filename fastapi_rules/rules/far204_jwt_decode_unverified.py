@@ -37,6 +37,7 @@ class JwtDecodeUnverified(Rule):
     code = "FAR204"
     name = "jwt-decode-unverified"
     message = "`jwt.decode` {problem}"
+    severity = "error"
     seed = "000 §3 (JWT authentication); 001 JWT Authentication (secure token validation)"
 
     def check(self, summary: ModuleSummary, project: ProjectIndex) -> Iterator[Finding]:

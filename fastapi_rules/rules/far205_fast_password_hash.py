@@ -31,6 +31,7 @@ class FastPasswordHash(Rule):
     code = "FAR205"
     name = "fast-password-hash"
     message = "password `{value}` hashed with the fast digest `{digest}`; use argon2 or bcrypt (pwdlib, passlib) or `hashlib.scrypt`"
+    severity = "error"
     seed = "000 §3 (hash passwords using bcrypt or argon2)"
     options_section = "credentials"
     Options = CredentialOptions

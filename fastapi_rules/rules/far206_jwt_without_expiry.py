@@ -29,6 +29,7 @@ class JwtWithoutExpiry(Rule):
     code = "FAR206"
     name = "jwt-without-expiry"
     message = "`jwt.encode` payload has no `exp` claim, so the token never expires; add an expiry"
+    severity = "error"
     seed = "000 §3 (set proper token expiration); 001 JWT Authentication (token expiration)"
 
     def check(self, summary: ModuleSummary, project: ProjectIndex) -> Iterator[Finding]:

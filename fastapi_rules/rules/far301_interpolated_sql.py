@@ -34,6 +34,7 @@ class InterpolatedSql(Rule):
     name = "interpolated-sql"
     message = "SQL built by string interpolation{where}; use bound parameters"
     seed = "000 §9; 003 Inviolable Rules (never string concatenation for SQL); 002 §2"
+    severity = "error"
 
     def check(self, summary: ModuleSummary, project: ProjectIndex) -> Iterator[Finding]:
         if summary.is_migration:

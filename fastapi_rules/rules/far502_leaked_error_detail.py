@@ -33,6 +33,7 @@ class LeakedErrorDetail(Rule):
     name = "leaked-error-detail"
     message = "{detail} of a broadly caught exception reaches the response; log it and return a generic message"
     seed = "000 §5 (never expose internal error details); 003 Inviolable Rules (ALWAYS sanitize error messages)"
+    severity = "error"
 
     def check(self, summary: ModuleSummary, project: ProjectIndex) -> Iterator[Finding]:
         handlers = project.route_handlers | project.exception_handler_functions

@@ -32,6 +32,7 @@ class SecretInResponse(EndpointRule):
     name = "secret-in-response"
     message = "response model of `{method} {path}` {problem}; return a separate response schema without it"
     seed = "000 §2 (separate Response schemas); 003 Inviolable Rules (user isolation)"
+    severity = "error"
     options_section = "schemas"
     Options = SchemaOptions
 
