@@ -154,7 +154,7 @@ def _config_class(config: cst.ClassDef, context: FixContext) -> cst.CSTNode | No
                 cst.Arg(keyword=cst.Name(key), value=value,
                         equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace("")))
             )
-    if _has_comment(config) or _assigns(model, "model_config"):
+    if _has_comment(config.body) or _assigns(model, "model_config"):  # comments above it are kept
         return None
     factory, module = ("SettingsConfigDict", "pydantic_settings") if settings else ("ConfigDict", "pydantic")
     local = context.imported_as(f"{module}.{factory}")
