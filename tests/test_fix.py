@@ -16,6 +16,7 @@ from fastapi_rules.fix import fix_project
 from fastapi_rules.rules import ALL_RULES, RULES_BY_CODE
 
 FIX_CASES = sorted(FIXTURES.glob("FAR*/fix_*.py"))
+NO_FIX_CASES = sorted(FIXTURES.glob("FAR*/nofix_*.py"))  # flagged, but no exact rewrite
 
 
 def _config(code: str) -> Config:
@@ -38,18 +39,23 @@ def test_fix_fixture(case: Path, tmp_path: Path) -> None:
     expected = case.with_name(case.name + ".expected").read_bytes()
     assert target.read_bytes() == expected
     compile(expected, str(target), "exec", dont_inherit=True, flags=0x400)  # parses
-    # what is left of the code is exactly what the fix could not do
-    left = lint([target], config).findings
-    assert len(left) == len(before) - report.fixed
-    assert report.fixed > 0
+    assert lint([target], config).findings == [] and report.fixed == len(before)
     again = fix_project([target], config, unsafe, write=True)
     assert again.fixes == [] and target.read_bytes() == expected  # idempotent
 
 
+@pytest.mark.parametrize("case", NO_FIX_CASES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_no_fix_fixture_is_reported_and_left_alone(case: Path, tmp_path: Path) -> None:
+    target, config, unsafe = _fixed_copy(case, tmp_path)
+    assert lint([target], config).findings
+    report = fix_project([target], config, unsafe=True, write=True)
+    assert report.fixes == [] and target.read_bytes() == case.read_bytes()
+
+
 def test_every_fixable_rule_has_a_fix_fixture() -> None:
     fixable = {rule.code for rule in ALL_RULES if rule.fix_safety is not None}
-    with_cases = {case.parent.name for case in FIX_CASES}
-    assert fixable == with_cases
+    assert fixable == {case.parent.name for case in FIX_CASES}
+    assert {case.parent.name for case in NO_FIX_CASES} <= fixable
     for case in FIX_CASES:
         assert case.with_name(case.name + ".expected").is_file(), case
 
@@ -122,7 +128,8 @@ def test_cli_diff_changes_nothing_and_fix_reports_what_is_left(tmp_path: Path) -
     assert "+    model_config = ConfigDict(from_attributes=True" in diff.stdout
     assert "Would fix 4 findings in 1 files." in diff.stderr
     assert target.read_bytes() == original
-    fixed = subprocess.run([*command, "--fix", str(target)], capture_output=True, text=True, cwd=tmp_path)
+    shutil.copyfile(FIXTURES / "FAR601" / "nofix_commented_config.py", tmp_path / "left.py")
+    fixed = subprocess.run([*command, "--fix", "."], capture_output=True, text=True, cwd=tmp_path)
     assert fixed.returncode == 1  # the commented Config is left
     assert fixed.stdout.count("FAR601") == 1 and "Fixed 4, Found 1 finding" in fixed.stderr
     assert target.read_bytes() == (FIXTURES / "FAR601" / "fix_config_class.py.expected").read_bytes()
