@@ -50,7 +50,11 @@ def test_sample_app_parity() -> None:
 
 @pytest.mark.parametrize(
     "case",
-    sorted(p for p in [*FIXTURES.glob("FAR2*/*_*"), *FIXTURES.glob("routes/*")] if p.is_dir()),
+    sorted(
+        p
+        for p in [*FIXTURES.glob("FAR2*/*_*"), *FIXTURES.glob("FAR30[3-5]/*_*"), *FIXTURES.glob("routes/*")]
+        if p.is_dir()
+    ),
     ids=lambda p: str(p.relative_to(FIXTURES)),
 )
 def test_cross_module_parity(tmp_path: Path, case: Path) -> None:
