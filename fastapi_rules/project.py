@@ -696,6 +696,18 @@ class ProjectIndex:
         position = sites[index].location if index < len(sites) else None
         return position or Location(1, 1)
 
+    def setting_location(self, summary: ModuleSummary, index: int) -> Location:
+        """Where ``summary.setting_sites[index]`` is, placed like ``call_location``."""
+        site = summary.setting_sites[index]
+        if site.location is not None:
+            return site.location
+        located = self._located_module(summary)
+        sites = located.setting_sites if located else ()
+        found = sites[index] if index < len(sites) else None
+        if found is None or (found.kind, found.name) != (site.kind, site.name):
+            return Location(1, 1)  # the file changed under us
+        return found.location or Location(1, 1)
+
     def _located_module(self, summary: ModuleSummary) -> ModuleSummary | None:
         if summary.path not in self._located:
             self._located[summary.path] = located_summary(summary, self.extra_blocking)

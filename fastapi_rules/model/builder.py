@@ -35,7 +35,9 @@ from fastapi_rules.model.blocking import (
     blocking_method,
 )
 from fastapi_rules.model.errors import ErrorFacts
+from fastapi_rules.model.settings import SettingFacts
 from fastapi_rules.model.names import ImportTable, dotted_name
+from fastapi_rules.model.names import string_text as _literal
 from fastapi_rules.model.pydantic import (
     FIELD_TRANSFORMERS,
     NON_BODY_MARKERS,
@@ -139,7 +141,7 @@ class _ClassDraft:
     transformed_fields: list[str] = field(default_factory=list)
 
 
-class ModuleModelBuilder(ErrorFacts, cst.CSTVisitor):
+class ModuleModelBuilder(ErrorFacts, SettingFacts, cst.CSTVisitor):
     """Collects the facts of ``ModuleSummary``; positions are resolved lazily, once."""
 
     def __init__(
@@ -190,6 +192,7 @@ class ModuleModelBuilder(ErrorFacts, cst.CSTVisitor):
         self.sql: list[SqlSite] = []
         self.v1_sites: list[V1Site] = []
         self._init_error_facts()
+        self._init_setting_facts()
         self.raises_http_exception = False
 
     # -- entry -----------------------------------------------------------------
@@ -239,6 +242,7 @@ class ModuleModelBuilder(ErrorFacts, cst.CSTVisitor):
             v1_sites=tuple(self.v1_sites),
             error_sites=tuple(self._located_error_sites()),
             raises_http_exception=self.raises_http_exception,
+            setting_sites=tuple(self._located_setting_sites()),
         )
 
     def _location(self, node: cst.CSTNode) -> Location:
@@ -773,6 +777,7 @@ class ModuleModelBuilder(ErrorFacts, cst.CSTVisitor):
             self._method_call(node, func)
             self._model_api(node, func)
         self._note_logging(node)
+        self._setting_call(node, callee)
         if callee in HTTP_EXCEPTIONS:
             self.raises_http_exception = True
             self._error_response(
@@ -1082,6 +1087,7 @@ class ModuleModelBuilder(ErrorFacts, cst.CSTVisitor):
             self._loop_items.pop(node.target.value, None)
 
     def _bind(self, name: str, value: cst.BaseExpression) -> None:
+        self._setting_binding(name, value)
         draft = self._function
         at_module_level = draft is None and not self._classes
         if draft is not None:
@@ -1310,15 +1316,6 @@ class ModuleModelBuilder(ErrorFacts, cst.CSTVisitor):
     def _close_candidate(self, node: cst.CSTNode) -> None:
         if self._open_candidates and self._open_candidates[-1] == id(node):
             self._open_candidates.pop()
-
-
-def _literal(node: cst.SimpleString) -> str | None:
-    """The text of a string literal; None for bytes or an invalid escape (``"\\N{BAD}"``)."""
-    try:
-        value = node.evaluated_value
-    except (SyntaxError, ValueError, UnicodeError):
-        return None
-    return value if isinstance(value, str) else None
 
 
 def _all_params(params: cst.Parameters) -> list[cst.Param]:

@@ -31,6 +31,7 @@ from fastapi_rules.rules.far602_pydantic_v1_validator import PydanticV1Validator
 from fastapi_rules.rules.far603_pydantic_v1_model_api import PydanticV1ModelApi
 from fastapi_rules.rules.far604_secret_in_response import SecretInResponse
 from fastapi_rules.rules.far605_shared_request_response_model import SharedRequestResponseModel
+from fastapi_rules.rules.far705_naive_utcnow import NaiveUtcnow
 
 ALL_RULES: tuple[type[Rule], ...] = (
     InternalError,
@@ -62,5 +63,6 @@ ALL_RULES: tuple[type[Rule], ...] = (
     PydanticV1ModelApi,
     SecretInResponse,
     SharedRequestResponseModel,
+    NaiveUtcnow,
 )
 RULES_BY_CODE: dict[str, type[Rule]] = {rule.code: rule for rule in ALL_RULES}
