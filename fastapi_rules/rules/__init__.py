@@ -32,6 +32,7 @@ from fastapi_rules.rules.far603_pydantic_v1_model_api import PydanticV1ModelApi
 from fastapi_rules.rules.far604_secret_in_response import SecretInResponse
 from fastapi_rules.rules.far605_shared_request_response_model import SharedRequestResponseModel
 from fastapi_rules.rules.far705_naive_utcnow import NaiveUtcnow
+from fastapi_rules.rules.far706_debug_flag import DebugFlag
 
 ALL_RULES: tuple[type[Rule], ...] = (
     InternalError,
@@ -64,5 +65,6 @@ ALL_RULES: tuple[type[Rule], ...] = (
     SecretInResponse,
     SharedRequestResponseModel,
     NaiveUtcnow,
+    DebugFlag,
 )
 RULES_BY_CODE: dict[str, type[Rule]] = {rule.code: rule for rule in ALL_RULES}
