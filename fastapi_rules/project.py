@@ -212,6 +212,14 @@ class ProjectIndex:
             return "router"
         return None
 
+    def is_router_class(self, callee: str) -> bool:
+        """``FastAPI``, ``APIRouter`` or a project subclass of either."""
+        return self._router_kind(callee) is not None
+
+    def serves_routes(self, qualname: str) -> bool:
+        """An app or router object (or the app a ``def setup(app: FastAPI)`` receives)."""
+        return qualname == PARAMETER_APP or self.resolve(qualname) in self.routers
+
     def is_app(self, qualname: str) -> bool:
         site = self.routers.get(qualname)
         return site is not None and self._router_kind(site.callee) == "app"

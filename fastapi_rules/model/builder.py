@@ -34,6 +34,7 @@ from fastapi_rules.model.blocking import (
     LIBRARY_ROOTS,
     blocking_method,
 )
+from fastapi_rules.model.architecture import ARCHITECTURE_SITE_FIELDS, ArchitectureFacts
 from fastapi_rules.model.errors import ErrorFacts
 from fastapi_rules.model.settings import SettingFacts
 from fastapi_rules.model.names import ImportTable, dotted_name
@@ -141,7 +142,7 @@ class _ClassDraft:
     transformed_fields: list[str] = field(default_factory=list)
 
 
-class ModuleModelBuilder(ErrorFacts, SettingFacts, cst.CSTVisitor):
+class ModuleModelBuilder(ErrorFacts, SettingFacts, ArchitectureFacts, cst.CSTVisitor):
     """Collects the facts of ``ModuleSummary``; positions are resolved lazily, once."""
 
     def __init__(
@@ -193,6 +194,7 @@ class ModuleModelBuilder(ErrorFacts, SettingFacts, cst.CSTVisitor):
         self.v1_sites: list[V1Site] = []
         self._init_error_facts()
         self._init_setting_facts()
+        self._init_architecture_facts()
         self.raises_http_exception = False
 
     # -- entry -----------------------------------------------------------------
@@ -243,6 +245,8 @@ class ModuleModelBuilder(ErrorFacts, SettingFacts, cst.CSTVisitor):
             error_sites=tuple(self._located_error_sites()),
             raises_http_exception=self.raises_http_exception,
             setting_sites=tuple(self._located_setting_sites()),
+            event_handlers=tuple(self.event_handlers),
+            resources=tuple(self.resources),
         )
 
     def _location(self, node: cst.CSTNode) -> Location:
@@ -408,6 +412,7 @@ class ModuleModelBuilder(ErrorFacts, SettingFacts, cst.CSTVisitor):
                 )
         self._functions.append(draft)
         self.names.local_scopes.append(scope)
+        self._enter_architecture(node)
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
         draft = self._functions.pop()
@@ -440,6 +445,7 @@ class ModuleModelBuilder(ErrorFacts, SettingFacts, cst.CSTVisitor):
                     has_docstring=node.get_docstring() is not None,
                     query_models=draft.query_models,
                     returns_kinds=tuple(dict.fromkeys(draft.returns_kinds)),
+                    **self._leave_architecture(draft, node),  # type: ignore[arg-type]
                 ),
             )
         )
@@ -778,6 +784,7 @@ class ModuleModelBuilder(ErrorFacts, SettingFacts, cst.CSTVisitor):
             self._model_api(node, func)
         self._note_logging(node)
         self._setting_call(node, callee)
+        self._architecture_call(node, callee)
         if callee in HTTP_EXCEPTIONS:
             self.raises_http_exception = True
             self._error_response(
@@ -1088,6 +1095,7 @@ class ModuleModelBuilder(ErrorFacts, SettingFacts, cst.CSTVisitor):
 
     def _bind(self, name: str, value: cst.BaseExpression) -> None:
         self._setting_binding(name, value)
+        self._resource_binding(name, value)
         draft = self._function
         at_module_level = draft is None and not self._classes
         if draft is not None:
@@ -1365,7 +1373,7 @@ def _string_list(node: cst.BaseExpression | None) -> tuple[str, ...]:
     return tuple(found)
 
 
-DEFERRED_CALL_FIELDS = ("loop_calls", "db_writes", "raised_statuses")
+DEFERRED_CALL_FIELDS = ("loop_calls", "db_writes", "raised_statuses", *ARCHITECTURE_SITE_FIELDS)
 
 
 def located_summary(

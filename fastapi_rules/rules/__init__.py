@@ -33,6 +33,7 @@ from fastapi_rules.rules.far604_secret_in_response import SecretInResponse
 from fastapi_rules.rules.far605_shared_request_response_model import SharedRequestResponseModel
 from fastapi_rules.rules.far705_naive_utcnow import NaiveUtcnow
 from fastapi_rules.rules.far706_debug_flag import DebugFlag
+from fastapi_rules.rules.far803_startup_event import StartupEvent
 
 ALL_RULES: tuple[type[Rule], ...] = (
     InternalError,
@@ -66,5 +67,6 @@ ALL_RULES: tuple[type[Rule], ...] = (
     SharedRequestResponseModel,
     NaiveUtcnow,
     DebugFlag,
+    StartupEvent,
 )
 RULES_BY_CODE: dict[str, type[Rule]] = {rule.code: rule for rule in ALL_RULES}
