@@ -35,6 +35,7 @@ FIELD_FUNCTIONS = frozenset({"pydantic.Field", "pydantic.fields.Field", "sqlmode
 LOG_FUNCTIONS = frozenset(f"logging.{method}" for method in LOG_METHODS) | {"builtins.print"}
 # ``set_cookie(key, value, max_age, expires, path, domain, secure, httponly, samesite)``
 COOKIE_FLAGS = (("secure", 6), ("httponly", 7), ("samesite", 8))
+FLAG_VALUES = frozenset({"true", "false", "1", "0", "yes", "no", "on", "off"})
 
 
 class SettingFacts:
@@ -151,6 +152,9 @@ class SettingFacts:
         value that is not a literal (``secure=settings.COOKIE_SECURE``) is trusted."""
         if any(arg.star for arg in node.args):
             return  # ``set_cookie(**options)``: the flags may be there
+        value = _argument(node, 1, "value")
+        if isinstance(value, cst.SimpleString) and (_text(value) or "").lower() in FLAG_VALUES:
+            return  # ``set_cookie("is_authorized", "true")``: a flag the page reads, no credential
         flags = {name: _argument(node, position, name) for name, position in COOKIE_FLAGS}
         key = _argument(node, 0, "key")
         key_text = (_text(key) or "").lower() if isinstance(key, cst.SimpleString) else ""
