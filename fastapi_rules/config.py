@@ -22,6 +22,7 @@ from fastapi_rules.options import (
     ErrorOptions,
     RouteOptions,
     SchemaOptions,
+    SecretOptions,
     VersioningOptions,
 )
 
@@ -38,6 +39,7 @@ SECTIONS = {
     "versioning": VersioningOptions,
     "schemas": SchemaOptions,
     "routes": RouteOptions,
+    "secrets": SecretOptions,
 }
 TOP_LEVEL_LISTS = ("select", "ignore", "exclude", "src")
 
@@ -58,6 +60,7 @@ class Config:
     versioning: VersioningOptions = field(default_factory=VersioningOptions)
     schemas: SchemaOptions = field(default_factory=SchemaOptions)
     routes: RouteOptions = field(default_factory=RouteOptions)
+    secrets: SecretOptions = field(default_factory=SecretOptions)
     path: Path | None = None  # the file it was read from
 
     @property

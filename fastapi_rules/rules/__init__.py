@@ -31,6 +31,7 @@ from fastapi_rules.rules.far602_pydantic_v1_validator import PydanticV1Validator
 from fastapi_rules.rules.far603_pydantic_v1_model_api import PydanticV1ModelApi
 from fastapi_rules.rules.far604_secret_in_response import SecretInResponse
 from fastapi_rules.rules.far605_shared_request_response_model import SharedRequestResponseModel
+from fastapi_rules.rules.far701_hardcoded_secret import HardcodedSecret
 from fastapi_rules.rules.far702_cors_wildcard import CorsWildcard
 from fastapi_rules.rules.far704_insecure_cookie import InsecureCookie
 from fastapi_rules.rules.far705_naive_utcnow import NaiveUtcnow
@@ -67,6 +68,7 @@ ALL_RULES: tuple[type[Rule], ...] = (
     PydanticV1ModelApi,
     SecretInResponse,
     SharedRequestResponseModel,
+    HardcodedSecret,
     CorsWildcard,
     InsecureCookie,
     NaiveUtcnow,
