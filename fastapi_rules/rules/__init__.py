@@ -33,6 +33,7 @@ from fastapi_rules.rules.far604_secret_in_response import SecretInResponse
 from fastapi_rules.rules.far605_shared_request_response_model import SharedRequestResponseModel
 from fastapi_rules.rules.far701_hardcoded_secret import HardcodedSecret
 from fastapi_rules.rules.far702_cors_wildcard import CorsWildcard
+from fastapi_rules.rules.far703_logged_secret import LoggedSecret
 from fastapi_rules.rules.far704_insecure_cookie import InsecureCookie
 from fastapi_rules.rules.far705_naive_utcnow import NaiveUtcnow
 from fastapi_rules.rules.far706_debug_flag import DebugFlag
@@ -70,6 +71,7 @@ ALL_RULES: tuple[type[Rule], ...] = (
     SharedRequestResponseModel,
     HardcodedSecret,
     CorsWildcard,
+    LoggedSecret,
     InsecureCookie,
     NaiveUtcnow,
     DebugFlag,

@@ -3,8 +3,7 @@ from __future__ import annotations
 import re
 
 from fastapi_rules.model import SettingSite
-from fastapi_rules.options import SecretOptions
-from fastapi_rules.rules.setting_rule import SettingRule
+from fastapi_rules.rules.setting_rule import SecretRule
 
 _WORDS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
 _ENVIRONMENT_NAME = re.compile(r"[A-Z][A-Z0-9]*(_[A-Z0-9]+)+")
@@ -17,7 +16,7 @@ def words(text: str) -> set[str]:
     return {word.lower() for word in _WORDS.findall(text)}
 
 
-class HardcodedSecret(SettingRule):
+class HardcodedSecret(SecretRule):
     """Secret written as a string literal in the source.
 
     What it does:
@@ -48,12 +47,7 @@ class HardcodedSecret(SettingRule):
     name = "hardcoded-secret"
     message = "{what} is a hardcoded secret; read it from the environment or a secrets manager"
     seed = "000 §7 and §9 (never hardcode secrets); 001 (configuration from the environment)"
-    options_section = "secrets"
-    Options = SecretOptions
     kind = "secret"
-
-    def checks_tests(self) -> bool:
-        return self.options.check_tests
 
     def check(self, summary, project):  # type: ignore[no-untyped-def]
         yield from super().check(summary, project)

@@ -6,6 +6,7 @@ from typing import ClassVar
 
 from fastapi_rules.finding import Finding
 from fastapi_rules.model import ModuleSummary, SettingSite
+from fastapi_rules.options import SecretOptions
 from fastapi_rules.project import ProjectIndex
 from fastapi_rules.rules.base import Rule
 
@@ -29,3 +30,13 @@ class SettingRule(Rule):
     def problem(self, site: SettingSite) -> dict[str, str] | None:
         """Message fields when this site breaks the rule, else None."""
         raise NotImplementedError
+
+
+class SecretRule(SettingRule):
+    """FAR701 and FAR703: options in ``[tool.fastapi-rules.secrets]``, tests optional."""
+
+    options_section = "secrets"
+    Options = SecretOptions
+
+    def checks_tests(self) -> bool:
+        return self.options.check_tests
