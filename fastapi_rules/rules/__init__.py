@@ -38,6 +38,7 @@ from fastapi_rules.rules.far704_insecure_cookie import InsecureCookie
 from fastapi_rules.rules.far705_naive_utcnow import NaiveUtcnow
 from fastapi_rules.rules.far706_debug_flag import DebugFlag
 from fastapi_rules.rules.far803_startup_event import StartupEvent
+from fastapi_rules.rules.far804_untyped_handler_parameter import UntypedHandlerParameter
 
 ALL_RULES: tuple[type[Rule], ...] = (
     InternalError,
@@ -76,5 +77,6 @@ ALL_RULES: tuple[type[Rule], ...] = (
     NaiveUtcnow,
     DebugFlag,
     StartupEvent,
+    UntypedHandlerParameter,
 )
 RULES_BY_CODE: dict[str, type[Rule]] = {rule.code: rule for rule in ALL_RULES}
