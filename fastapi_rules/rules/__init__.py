@@ -39,6 +39,7 @@ from fastapi_rules.rules.far705_naive_utcnow import NaiveUtcnow
 from fastapi_rules.rules.far706_debug_flag import DebugFlag
 from fastapi_rules.rules.far803_startup_event import StartupEvent
 from fastapi_rules.rules.far804_untyped_handler_parameter import UntypedHandlerParameter
+from fastapi_rules.rules.far805_depends_default import DependsDefault
 
 ALL_RULES: tuple[type[Rule], ...] = (
     InternalError,
@@ -78,5 +79,6 @@ ALL_RULES: tuple[type[Rule], ...] = (
     DebugFlag,
     StartupEvent,
     UntypedHandlerParameter,
+    DependsDefault,
 )
 RULES_BY_CODE: dict[str, type[Rule]] = {rule.code: rule for rule in ALL_RULES}
