@@ -24,6 +24,7 @@ from fastapi_rules.options import (
     IsolationOptions,
     RouteOptions,
     SchemaOptions,
+    SecretOptions,
     VersioningOptions,
 )
 
@@ -42,6 +43,7 @@ SECTIONS = {
     "routes": RouteOptions,
     "isolation": IsolationOptions,
     "credentials": CredentialOptions,
+    "secrets": SecretOptions,
 }
 TOP_LEVEL_LISTS = ("select", "extend_select", "ignore", "extend_ignore", "exclude", "src")
 CODE_LISTS = ("select", "extend_select", "ignore", "extend_ignore")
@@ -70,6 +72,7 @@ class Config:
     routes: RouteOptions = field(default_factory=RouteOptions)
     isolation: IsolationOptions = field(default_factory=IsolationOptions)
     credentials: CredentialOptions = field(default_factory=CredentialOptions)
+    secrets: SecretOptions = field(default_factory=SecretOptions)
     path: Path | None = None  # the file it was read from
 
     @property

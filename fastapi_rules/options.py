@@ -279,3 +279,35 @@ class CredentialOptions:
 
     def is_password(self, name: str) -> bool:
         return _matches(name, self.password_names)
+
+
+@dataclass(frozen=True)
+class SecretOptions:
+    """``[tool.fastapi-rules.secrets]``"""
+
+    names: tuple[str, ...] = field(
+        default=(
+            "secret", "secret_key", "*_secret", "*_secret_key", "jwt_secret", "password", "*_password",
+            "api_key", "*_api_key", "*_token", "private_key", "*_private_key",
+        ),
+        metadata={"help": "Glob patterns over assigned names, class fields and keywords that must not hold a string literal (FAR701, case-insensitive)."},
+    )
+    logged_names: tuple[str, ...] = field(
+        default=(
+            "password", "*_password", "passwd", "secret", "*_secret", "secret_key", "api_key",
+            "*_api_key", "apikey", "token", "access_token", "refresh_token", "id_token",
+            "auth_token", "api_token", "bearer_token", "session_token", "jwt", "authorization",
+            "private_key", "client_secret", "cookie",
+        ),
+        metadata={"help": "Glob patterns over the names a log or print call must not interpolate (FAR703, case-insensitive)."},
+    )
+    check_tests: bool = field(
+        default=False,
+        metadata={"help": "Also check test files (`tests/`, `test_*.py`, `conftest.py`), where fixtures hold fake secrets."},
+    )
+
+    def is_secret_name(self, name: str) -> bool:
+        return _matches(name, self.names)
+
+    def is_logged_secret(self, name: str) -> bool:
+        return _matches(name, self.logged_names)

@@ -219,6 +219,14 @@ class ProjectIndex:
             return "router"
         return None
 
+    def is_router_class(self, callee: str) -> bool:
+        """``FastAPI``, ``APIRouter`` or a project subclass of either."""
+        return self._router_kind(callee) is not None
+
+    def serves_routes(self, qualname: str) -> bool:
+        """An app or router object (or the app a ``def setup(app: FastAPI)`` receives)."""
+        return qualname == PARAMETER_APP or self.resolve(qualname) in self.routers
+
     def is_app(self, qualname: str) -> bool:
         site = self.routers.get(qualname)
         return site is not None and self._router_kind(site.callee) == "app"
@@ -705,6 +713,18 @@ class ProjectIndex:
         sites = located.error_sites if located else ()
         position = sites[index].location if index < len(sites) else None
         return position or Location(1, 1)
+
+    def setting_location(self, summary: ModuleSummary, index: int) -> Location:
+        """Where ``summary.setting_sites[index]`` is, placed like ``call_location``."""
+        site = summary.setting_sites[index]
+        if site.location is not None:
+            return site.location
+        located = self._located_module(summary)
+        sites = located.setting_sites if located else ()
+        found = sites[index] if index < len(sites) else None
+        if found is None or (found.kind, found.name) != (site.kind, site.name):
+            return Location(1, 1)  # the file changed under us
+        return found.location or Location(1, 1)
 
     def _located_module(self, summary: ModuleSummary) -> ModuleSummary | None:
         if summary.path not in self._located:

@@ -18,6 +18,17 @@ MIGRATION_DIRECTORIES = frozenset({"alembic", "migrations", "versions"})
 OPAQUE_RESPONSES = -1
 
 
+def is_test_path(path_text: str) -> bool:
+    """Under ``tests/``/``test/``, ``test_*.py``, ``*_test.py``, ``conftest.py``."""
+    path = PurePath(path_text)
+    return (
+        any(part in ("tests", "test") for part in path.parts[:-1])
+        or path.name.startswith("test_")
+        or path.name.endswith("_test.py")
+        or path.name == "conftest.py"
+    )
+
+
 @dataclass(frozen=True)
 class Location:
     line: int
@@ -108,6 +119,12 @@ class FunctionInfo:
     session_parameters: tuple[CallSite, ...] = ()  # ``db: Session``: name=the annotation
     session_creations: tuple[CallSite, ...] = ()  # ``SessionLocal()``: name=the callee
     lazy_loads: tuple[CallSite, ...] = ()  # ``user.posts`` in a loop over a query: name=model, detail=attribute
+    # Architecture facts (FAR801-FAR805), see ``model/architecture.py``.
+    statements: int = 0  # in the body, recursively, the docstring excluded
+    session_syncs: tuple[CallSite, ...] = ()  # ``session.flush()/refresh()`` (FAR801)
+    untyped_parameters: tuple[CallSite, ...] = ()  # by name, ``self``/``cls``/``*args`` skipped
+    depends_defaults: tuple[CallSite, ...] = ()  # ``x: T = Depends(f)``, by parameter name
+    global_uses: tuple[CallSite, ...] = ()  # module-level project names it calls methods on or passes
 
 
 @dataclass(frozen=True)
@@ -257,6 +274,37 @@ class ErrorSite:
 
 
 @dataclass(frozen=True)
+class SettingSite:
+    """A configuration or security fact (FAR701-FAR706), see ``model/settings.py``.
+
+    ``kind`` is ``secret`` (a string literal bound to ``name``: a module or class
+    attribute, a keyword argument), ``jwt_key`` (a literal key of ``jwt.encode/decode``),
+    ``cors`` (``allow_origins=["*"]``; ``value`` is ``credentials`` with
+    ``allow_credentials=True``), ``logged`` (a log or print call; ``names`` are the
+    names it interpolates), ``cookie`` (``set_cookie`` missing ``value``), ``naive_utc``
+    (``name`` is the call) or ``debug`` (``name`` is the keyword, ``value`` the callee).
+    ``location`` is None in test files, where most of these are not reported (placed
+    on demand by ``ProjectIndex.setting_location``).
+    """
+
+    kind: str
+    name: str
+    location: Location | None
+    value: str = ""
+    names: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class EventHandlerSite:
+    """``@app.on_event(...)``, ``app.add_event_handler(...)`` or ``FastAPI(on_startup=...)``
+    (FAR803); ``receiver`` is the app or router, ``how`` the form used."""
+
+    receiver: str
+    how: str
+    location: Location
+
+
+@dataclass(frozen=True)
 class SqlSite:
     kind: str  # ``interpolated`` | ``literal``
     sink: str | None  # the sink call's name, None for a structural match with no sink
@@ -283,17 +331,14 @@ class ModuleSummary:
     raises_http_exception: bool = False
     credential_sites: tuple[CredentialSite, ...] = ()
     session_factories: tuple[tuple[str, bool], ...] = ()  # (qualname, makes async sessions)
+    setting_sites: tuple[SettingSite, ...] = ()
+    event_handlers: tuple[EventHandlerSite, ...] = ()
+    resources: tuple[tuple[str, str], ...] = ()  # module-level (qualname, kind) (FAR802)
 
     @property
     def is_test(self) -> bool:
         """Under ``tests/``/``test/``, ``test_*.py``, ``*_test.py``, ``conftest.py``."""
-        path = PurePath(self.path)
-        return (
-            any(part in ("tests", "test") for part in path.parts[:-1])
-            or path.name.startswith("test_")
-            or path.name.endswith("_test.py")
-            or path.name == "conftest.py"
-        )
+        return is_test_path(self.path)
 
     @property
     def is_migration(self) -> bool:

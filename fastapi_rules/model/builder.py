@@ -35,10 +35,13 @@ from fastapi_rules.model.blocking import (
     LIBRARY_ROOTS,
     blocking_method,
 )
+from fastapi_rules.model.architecture import ARCHITECTURE_SITE_FIELDS, ArchitectureFacts
 from fastapi_rules.model.credentials import CredentialFacts
 from fastapi_rules.model.database import DatabaseFacts
 from fastapi_rules.model.errors import ErrorFacts
+from fastapi_rules.model.settings import SettingFacts
 from fastapi_rules.model.names import ImportTable, dotted_name
+from fastapi_rules.model.names import string_text as _literal
 from fastapi_rules.model.pydantic import (
     FIELD_TRANSFORMERS,
     NON_BODY_MARKERS,
@@ -149,7 +152,9 @@ class _ClassDraft:
     attributes: list[str] = field(default_factory=list)
 
 
-class ModuleModelBuilder(ErrorFacts, CredentialFacts, DatabaseFacts, cst.CSTVisitor):
+class ModuleModelBuilder(
+    ErrorFacts, SettingFacts, ArchitectureFacts, CredentialFacts, DatabaseFacts, cst.CSTVisitor
+):
     """Collects the facts of ``ModuleSummary``; positions are resolved lazily, once."""
 
     def __init__(
@@ -200,6 +205,8 @@ class ModuleModelBuilder(ErrorFacts, CredentialFacts, DatabaseFacts, cst.CSTVisi
         self.sql: list[SqlSite] = []
         self.v1_sites: list[V1Site] = []
         self._init_error_facts()
+        self._init_setting_facts()
+        self._init_architecture_facts()
         self._init_credential_facts()
         self._init_database_facts()
         self.raises_http_exception = False
@@ -251,6 +258,9 @@ class ModuleModelBuilder(ErrorFacts, CredentialFacts, DatabaseFacts, cst.CSTVisi
             v1_sites=tuple(self.v1_sites),
             error_sites=tuple(self._located_error_sites()),
             raises_http_exception=self.raises_http_exception,
+            setting_sites=tuple(self._located_setting_sites()),
+            event_handlers=tuple(self.event_handlers),
+            resources=tuple(self.resources),
             credential_sites=tuple(self.credential_sites),
             session_factories=tuple(self.session_factories),
         )
@@ -402,6 +412,7 @@ class ModuleModelBuilder(ErrorFacts, CredentialFacts, DatabaseFacts, cst.CSTVisi
         self._functions.append(draft)
         self._session_parameters(node.params)
         self.names.local_scopes.append(scope)
+        self._enter_architecture(node)
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
         self._credential_function_end()
@@ -435,6 +446,7 @@ class ModuleModelBuilder(ErrorFacts, CredentialFacts, DatabaseFacts, cst.CSTVisi
                     has_docstring=node.get_docstring() is not None,
                     query_models=draft.query_models,
                     returns_kinds=tuple(dict.fromkeys(draft.returns_kinds)),
+                    **self._leave_architecture(draft, node),  # type: ignore[arg-type]
                     dependency_parameters=tuple(draft.dependency_parameters),
                     ownership=Ownership(
                         frozenset(draft.ownership_compared),
@@ -786,6 +798,8 @@ class ModuleModelBuilder(ErrorFacts, CredentialFacts, DatabaseFacts, cst.CSTVisi
             self._method_call(node, func)
             self._model_api(node, func)
         self._note_logging(node)
+        self._setting_call(node, callee)
+        self._architecture_call(node, callee)
         self._credential_call(node, callee)
         if callee in HTTP_EXCEPTIONS:
             self.raises_http_exception = True
@@ -1101,6 +1115,8 @@ class ModuleModelBuilder(ErrorFacts, CredentialFacts, DatabaseFacts, cst.CSTVisi
             self._loop_items.pop(node.target.value, None)
 
     def _bind(self, name: str, value: cst.BaseExpression) -> None:
+        self._setting_binding(name, value)
+        self._resource_binding(name, value)
         draft = self._function
         at_module_level = draft is None and not self._classes
         if draft is not None:
@@ -1342,15 +1358,6 @@ class ModuleModelBuilder(ErrorFacts, CredentialFacts, DatabaseFacts, cst.CSTVisi
             self._open_candidates.pop()
 
 
-def _literal(node: cst.SimpleString) -> str | None:
-    """The text of a string literal; None for bytes or an invalid escape (``"\\N{BAD}"``)."""
-    try:
-        value = node.evaluated_value
-    except (SyntaxError, ValueError, UnicodeError):
-        return None
-    return value if isinstance(value, str) else None
-
-
 def _all_params(params: cst.Parameters) -> list[cst.Param]:
     found = [*params.posonly_params, *params.params, *params.kwonly_params]
     if isinstance(params.star_arg, cst.Param):
@@ -1401,7 +1408,9 @@ def _string_list(node: cst.BaseExpression | None) -> tuple[str, ...]:
 DATABASE_CALL_FIELDS = (
     "id_loads", "helper_calls", "session_parameters", "session_creations", "lazy_loads"
 )
-DEFERRED_CALL_FIELDS = ("loop_calls", "db_writes", "raised_statuses", *DATABASE_CALL_FIELDS)
+DEFERRED_CALL_FIELDS = (
+    "loop_calls", "db_writes", "raised_statuses", *ARCHITECTURE_SITE_FIELDS, *DATABASE_CALL_FIELDS
+)
 
 
 def located_summary(

@@ -58,6 +58,15 @@ def dotted_name(node: cst.BaseExpression) -> str | None:
     return ".".join(reversed(parts))
 
 
+def string_text(node: cst.SimpleString | cst.ConcatenatedString) -> str | None:
+    """The text of a string literal; None for bytes or an invalid escape (``"\\N{BAD}"``)."""
+    try:
+        value = node.evaluated_value
+    except (SyntaxError, ValueError, UnicodeError):
+        return None
+    return value if isinstance(value, str) else None
+
+
 def module_of_relative(module: str, is_package: bool, level: int, target: str | None) -> str:
     """The absolute module for ``from <level dots><target> import``."""
     package_parts = module.split(".") if is_package else module.split(".")[:-1]

@@ -38,6 +38,15 @@ from fastapi_rules.rules.far602_pydantic_v1_validator import PydanticV1Validator
 from fastapi_rules.rules.far603_pydantic_v1_model_api import PydanticV1ModelApi
 from fastapi_rules.rules.far604_secret_in_response import SecretInResponse
 from fastapi_rules.rules.far605_shared_request_response_model import SharedRequestResponseModel
+from fastapi_rules.rules.far701_hardcoded_secret import HardcodedSecret
+from fastapi_rules.rules.far702_cors_wildcard import CorsWildcard
+from fastapi_rules.rules.far703_logged_secret import LoggedSecret
+from fastapi_rules.rules.far704_insecure_cookie import InsecureCookie
+from fastapi_rules.rules.far705_naive_utcnow import NaiveUtcnow
+from fastapi_rules.rules.far706_debug_flag import DebugFlag
+from fastapi_rules.rules.far803_startup_event import StartupEvent
+from fastapi_rules.rules.far804_untyped_handler_parameter import UntypedHandlerParameter
+from fastapi_rules.rules.far805_depends_default import DependsDefault
 
 ALL_RULES: tuple[type[Rule], ...] = (
     InternalError,
@@ -76,5 +85,14 @@ ALL_RULES: tuple[type[Rule], ...] = (
     PydanticV1ModelApi,
     SecretInResponse,
     SharedRequestResponseModel,
+    HardcodedSecret,
+    CorsWildcard,
+    LoggedSecret,
+    InsecureCookie,
+    NaiveUtcnow,
+    DebugFlag,
+    StartupEvent,
+    UntypedHandlerParameter,
+    DependsDefault,
 )
 RULES_BY_CODE: dict[str, type[Rule]] = {rule.code: rule for rule in ALL_RULES}
