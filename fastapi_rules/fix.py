@@ -38,6 +38,11 @@ class FixContext:
         self.imports: list[tuple[str, str | None]] = []
         self.unused_imports: list[tuple[str, str | None]] = []  # to remove if nothing uses them
         self.ancestors: list[cst.CSTNode] = []  # of the node being rewritten, outermost first
+        self.positions: dict[int, tuple[int, int]] = {}  # id(original node) -> (line, column)
+
+    def position(self, node: cst.CSTNode) -> tuple[int, int] | None:
+        """(line, 1-based column) of a node of the original module, as findings give it."""
+        return self.positions.get(id(node))
 
     def imported_as(self, qualname: str) -> str | None:
         """The local name bound to ``qualname`` at module level (``status`` for
@@ -78,19 +83,36 @@ class FileFix:
 class _Rewriter(cst.CSTTransformer):
     METADATA_DEPENDENCIES = (PositionProvider,)
 
-    def __init__(self, targets: dict[tuple[int, int], list[tuple[Finding, Rule]]], context: FixContext) -> None:
+    def __init__(
+        self,
+        targets: dict[tuple[int, int], list[tuple[Finding, Rule]]],
+        module_targets: dict[str, tuple[Rule, list[Finding]]],
+        context: FixContext,
+    ) -> None:
         super().__init__()
         self.targets = targets
+        self.module_targets = module_targets  # rules that rewrite the module as a whole
         self.context = context
         self.fixed: list[Finding] = []
 
     def on_visit(self, node: cst.CSTNode) -> bool:
         self.context.ancestors.append(node)
+        if self.module_targets and isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Decorator, cst.SimpleStatementLine)):
+            position = self.get_metadata(PositionProvider, node, None)
+            if position is not None:
+                self.context.positions[id(node)] = (position.start.line, position.start.column + 1)
         return super().on_visit(node)
 
     def on_leave(self, original_node: cst.CSTNode, updated_node: cst.CSTNode) -> cst.CSTNode:  # type: ignore[override]
         self.context.ancestors.pop()
         updated = super().on_leave(original_node, updated_node)
+        if isinstance(original_node, cst.Module) and isinstance(updated, cst.Module):
+            for rule, findings in self.module_targets.values():
+                rewritten = rule.rewrite_module(original_node, updated, self.context, findings)
+                if rewritten is not None:
+                    updated = rewritten
+                    self.fixed.extend(findings)
+            return updated
         if not self.targets:
             return updated  # type: ignore[return-value]
         for finding, rule in self._findings_at(original_node):
@@ -132,10 +154,15 @@ def fix_file(path: Path, findings: Sequence[Finding], rules: dict[str, Rule]) ->
     except (OSError, cst.ParserSyntaxError, RecursionError):
         return None
     targets: dict[tuple[int, int], list[tuple[Finding, Rule]]] = {}
+    module_targets: dict[str, tuple[Rule, list[Finding]]] = {}
     for finding in findings:
-        targets.setdefault((finding.line, finding.column), []).append((finding, rules[finding.code]))
+        rule = rules[finding.code]
+        if rule.fix_node == ("Module",):
+            module_targets.setdefault(rule.code, (rule, []))[1].append(finding)
+        else:
+            targets.setdefault((finding.line, finding.column), []).append((finding, rule))
     context = FixContext(module)
-    rewriter = _Rewriter(targets, context)
+    rewriter = _Rewriter(targets, module_targets, context)
     try:
         rewritten = MetadataWrapper(module, unsafe_skip_copy=True).visit(rewriter)
         if context.imports:

@@ -32,7 +32,8 @@ class Rule:
     options_section: ClassVar[str | None] = None  # config table holding the options
     Options: ClassVar[type] = NoOptions
     # A rule with a fix: ``safe`` (``--fix``) or ``unsafe`` (also ``--unsafe-fixes``:
-    # it can change behaviour), and the LibCST node type names its findings point at.
+    # it can change behaviour), and the LibCST node type names its findings point at;
+    # ``("Module",)``: the fix rewrites the module once with all its findings there.
     fix_safety: ClassVar[str | None] = None
     fix_node: ClassVar[tuple[str, ...]] = ()
 
@@ -52,6 +53,12 @@ class Rule:
         self, original: cst.CSTNode, updated: cst.CSTNode, context: FixContext, finding: Finding
     ) -> cst.CSTNode | None:
         """The fixed node for ``finding``, or None when this one cannot be fixed safely."""
+        return None
+
+    def rewrite_module(
+        self, original: cst.Module, updated: cst.Module, context: FixContext, findings: list[Finding]
+    ) -> cst.Module | None:
+        """For ``fix_node = ("Module",)``: the module with all ``findings`` fixed, or None."""
         return None
 
     @classmethod
