@@ -74,6 +74,7 @@ class Mount:
     unknown: str | None = None
     tags: tuple[str, ...] = ()
     responses: tuple[int, ...] = ()
+    in_schema: bool = True  # no ``include_in_schema=False`` on the chain above
 
 
 @dataclass(frozen=True)
@@ -90,6 +91,9 @@ class Endpoint:
     unknown: str | None = None  # why the include chain is not fully resolved
     tags: tuple[str, ...] = ()  # from the includes, routers and route, outermost first
     responses: frozenset[int] = frozenset()  # status codes documented on any level
+    # an OpenAPI operation: no ``include_in_schema=False`` on the route, its router or
+    # an include above it (FastAPI leaves such routes out of the schema and /docs)
+    in_schema: bool = True
 
     @property
     def dependencies(self) -> tuple[DependencyRef, ...]:
@@ -304,6 +308,7 @@ class ProjectIndex:
                         mount.unknown,
                         inner_tags + include.tags,
                         inner_responses + include.responses,
+                        mount.in_schema and site.in_schema and include.in_schema,
                     )
                 visit(child, child_mount, path + (child,))
 
@@ -393,6 +398,7 @@ class ProjectIndex:
                         unknown=mount.unknown,
                         tags=mount.tags + site.tags + route.tags,
                         responses=frozenset(mount.responses + site.responses + route.responses),
+                        in_schema=mount.in_schema and site.in_schema and route.in_schema,
                     )
 
     def default_response_class(self, endpoint: Endpoint) -> str | None:
@@ -749,11 +755,23 @@ class ProjectIndex:
             pending.extend(r for base in cls.bases if (r := self.resolve(base)) in self.classes)
         return fields
 
+    @cached_property
+    def http_endpoints(self) -> tuple[Endpoint, ...]:
+        """The endpoints that answer HTTP requests: WebSocket routes are routes for the
+        auth rules only (RULES-SPEC), they have no status, body schema or OpenAPI entry."""
+        return tuple(e for e in self.endpoints if not e.route.is_websocket)
+
+    @cached_property
+    def schema_endpoints(self) -> tuple[Endpoint, ...]:
+        """The HTTP endpoints that are OpenAPI operations (not ``include_in_schema=False``
+        on any level): what the documentation rules check."""
+        return tuple(e for e in self.http_endpoints if e.in_schema)
+
     # -- errors --------------------------------------------------------------------------
     @cached_property
     def route_handlers(self) -> frozenset[str]:
-        """Functions FastAPI calls as route handlers, by qualified name."""
-        return frozenset(e.handler.qualname for e in self.endpoints if e.handler is not None)
+        """Functions FastAPI calls as HTTP route handlers, by qualified name."""
+        return frozenset(e.handler.qualname for e in self.http_endpoints if e.handler is not None)
 
     def handles_exception(self, app: str, exceptions: frozenset[str]) -> bool:
         """Whether ``app`` registers a handler for one of ``exceptions`` (by name)."""

@@ -127,6 +127,7 @@ class ObjectSite:
     tags: tuple[str, ...] = ()
     responses: tuple[int, ...] = ()  # status codes documented in ``responses=``
     open_keywords: bool = False  # ``FastAPI(**settings)``: any keyword may be given
+    in_schema: bool = True  # ``APIRouter(include_in_schema=False)``: no route of it is in OpenAPI
 
     def keyword_ref(self, keyword: str) -> str | None:
         return next((target for key, target in self.keyword_refs if key == keyword), None)
@@ -156,6 +157,7 @@ class RouteSite:
     tags: tuple[str, ...] = ()
     responses: tuple[int, ...] = ()  # status codes documented in ``responses=``
     described: bool = False  # ``summary=`` or ``description=`` given (FAR106)
+    in_schema: bool = True  # ``include_in_schema=False``: not an OpenAPI operation
 
 
 @dataclass(frozen=True)
@@ -172,6 +174,7 @@ class IncludeSite:
     is_mount: bool = False  # ``app.mount("/api", sub_app)``: a sub-application
     tags: tuple[str, ...] = ()
     responses: tuple[int, ...] = ()  # status codes documented in ``responses=``
+    in_schema: bool = True  # ``include_router(..., include_in_schema=False)``
 
 
 @dataclass(frozen=True)

@@ -685,6 +685,7 @@ class ModuleModelBuilder(ErrorFacts, cst.CSTVisitor):
             responses=self._documented_statuses(call),
             described=_keyword(call, "summary") is not None
             or _keyword(call, "description") is not None,
+            in_schema=_in_schema(call),
         )
 
     def _path_text(self, node: cst.BaseExpression | None) -> str:
@@ -880,6 +881,7 @@ class ModuleModelBuilder(ErrorFacts, cst.CSTVisitor):
                 is_mount=is_mount,
                 tags=_string_list(_keyword(node, "tags")),
                 responses=self._documented_statuses(node),
+                in_schema=_in_schema(node),
             )
         )
 
@@ -1181,6 +1183,7 @@ class ModuleModelBuilder(ErrorFacts, cst.CSTVisitor):
             tags=tags,
             responses=self._documented_statuses(call),
             open_keywords=any(arg.star == "**" for arg in call.args),
+            in_schema=_in_schema(call),
         )
 
     def _alias_dependencies(self, value: cst.BaseExpression) -> tuple[DependencyRef, ...]:
@@ -1350,6 +1353,13 @@ def _keyword(call: cst.Call, keyword: str) -> cst.BaseExpression | None:
         if arg.keyword is not None and arg.keyword.value == keyword:
             return arg.value
     return None
+
+
+def _in_schema(call: cst.Call) -> bool:
+    """False for ``include_in_schema=False`` (a literal): FastAPI leaves the route, or
+    every route of the router or include, out of the OpenAPI schema."""
+    value = _keyword(call, "include_in_schema")
+    return not (isinstance(value, cst.Name) and value.value == "False")
 
 
 def _is_none(node: cst.BaseExpression) -> bool:

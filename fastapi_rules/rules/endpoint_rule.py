@@ -28,7 +28,7 @@ class EndpointRule(Rule):
 
     def check(self, summary: ModuleSummary, project: ProjectIndex) -> Iterator[Finding]:
         seen: set[tuple[int, int]] = set()
-        for endpoint in project.endpoints:
+        for endpoint in project.http_endpoints:
             key = (endpoint.location.line, endpoint.location.column)
             if endpoint.summary is not summary or key in seen:
                 continue

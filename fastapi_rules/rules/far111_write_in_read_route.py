@@ -30,7 +30,7 @@ class WriteInReadRoute(Rule):
 
     def check(self, summary: ModuleSummary, project: ProjectIndex) -> Iterator[Finding]:
         reported: set[tuple[str, int]] = set()
-        for endpoint in project.endpoints:
+        for endpoint in project.http_endpoints:
             handler = endpoint.handler
             methods = set(endpoint.route.methods)
             if (
