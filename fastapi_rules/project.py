@@ -411,6 +411,9 @@ class ProjectIndex:
 
     # -- auth ------------------------------------------------------------------------
     def access(self, endpoint: Endpoint) -> Access:
+        if endpoint.full_path.startswith("{$"):
+            # ``{$callback_url}/...``: an OpenAPI callback the caller's server implements
+            return Access("public", "an OpenAPI callback declaration, not served by this app")
         if self.is_public(endpoint.full_path):
             return Access("public")
         if self.auth.global_:
@@ -760,6 +763,15 @@ class ProjectIndex:
         """The endpoints that answer HTTP requests: WebSocket routes are routes for the
         auth rules only (RULES-SPEC), they have no status, body schema or OpenAPI entry."""
         return tuple(e for e in self.endpoints if not e.route.is_websocket)
+
+    @cached_property
+    def handler_methods(self) -> dict[str, frozenset[str]]:
+        """Every HTTP method each handler is registered for, over all its routes."""
+        methods: dict[str, set[str]] = {}
+        for endpoint in self.http_endpoints:
+            if endpoint.handler is not None:
+                methods.setdefault(endpoint.handler.qualname, set()).update(endpoint.route.methods)
+        return {name: frozenset(found) for name, found in methods.items()}
 
     @cached_property
     def schema_endpoints(self) -> tuple[Endpoint, ...]:

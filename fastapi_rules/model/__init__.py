@@ -84,6 +84,12 @@ class FunctionInfo:
     # what its ``return`` statements give: ``none`` (bare or ``None``), ``response``
     # (a ``...Response(...)`` object) or ``value`` (anything else) (FAR103)
     returns_kinds: tuple[str, ...] = ()
+    # the ``...Response(...)`` classes its ``return`` statements build (resolved, else as
+    # written), and the ``status_code`` of those that give one (``OPAQUE_RESPONSES`` when
+    # it is not a literal): the handler picks its own status (FAR102, FAR103)
+    returned_responses: tuple[str, ...] = ()
+    returned_statuses: tuple[int, ...] = ()
+    sets_status_code: bool = False  # ``response.status_code = ...`` on a parameter
 
 
 @dataclass(frozen=True)

@@ -107,6 +107,9 @@ class _FunctionDraft:
     body_types: tuple[str, ...] = ()
     local_types: dict[str, str] = field(default_factory=dict)  # name -> class, for FAR603
     returns_kinds: list[str] = field(default_factory=list)
+    returned_responses: list[str] = field(default_factory=list)
+    returned_statuses: list[int] = field(default_factory=list)
+    sets_status_code: bool = False
     query_models: tuple[str, ...] = ()
     blocking_calls: list[BlockingCall] = field(default_factory=list)
     nested: dict[str, str] = field(default_factory=dict)
@@ -436,6 +439,9 @@ class ModuleModelBuilder(ErrorFacts, cst.CSTVisitor):
                     has_docstring=node.get_docstring() is not None,
                     query_models=draft.query_models,
                     returns_kinds=tuple(dict.fromkeys(draft.returns_kinds)),
+                    returned_responses=tuple(dict.fromkeys(draft.returned_responses)),
+                    returned_statuses=tuple(dict.fromkeys(draft.returned_statuses)),
+                    sets_status_code=draft.sets_status_code,
                 ),
             )
         )
@@ -448,9 +454,14 @@ class ModuleModelBuilder(ErrorFacts, cst.CSTVisitor):
             if value is None or _is_none(value):
                 draft.returns_kinds.append("none")
             elif isinstance(value, cst.Call) and (
-                self.names.resolve(value.func) or dotted_name(value.func) or ""
+                response_class := self.names.resolve(value.func) or dotted_name(value.func) or ""
             ).endswith("Response"):
                 draft.returns_kinds.append("response")
+                draft.returned_responses.append(response_class)
+                status = _argument(value, 1, "status_code")
+                if status is not None:
+                    code = self._status_code(status)
+                    draft.returned_statuses.append(OPAQUE_RESPONSES if code is None else code)
             else:
                 draft.returns_kinds.append("value")
         if draft is not None and isinstance(node.value, cst.Name):
@@ -995,7 +1006,16 @@ class ModuleModelBuilder(ErrorFacts, cst.CSTVisitor):
 
     # -- assignments -------------------------------------------------------------------
     def visit_Assign(self, node: cst.Assign) -> None:
+        draft = self._function
         for target in node.targets:
+            if (
+                draft is not None
+                and isinstance(target.target, cst.Attribute)
+                and target.target.attr.value == "status_code"
+                and isinstance(target.target.value, cst.Name)
+                and target.target.value.value in draft.parameters
+            ):
+                draft.sets_status_code = True  # ``response: Response`` picks the status
             if isinstance(target.target, cst.Name):
                 self._bind(target.target.value, node.value)
                 if self._classes and self._function is None:
