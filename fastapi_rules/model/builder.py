@@ -36,6 +36,7 @@ from fastapi_rules.model.blocking import (
 )
 from fastapi_rules.model.errors import ErrorFacts
 from fastapi_rules.model.names import ImportTable, dotted_name
+from fastapi_rules.model.names import call_argument as _argument
 from fastapi_rules.model.pydantic import (
     FIELD_TRANSFORMERS,
     NON_BODY_MARKERS,
@@ -410,6 +411,7 @@ class ModuleModelBuilder(ErrorFacts, cst.CSTVisitor):
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
         draft = self._functions.pop()
+        self._close_function_errors(original_node, draft.qualname)
         self.names.local_scopes.pop()
         node = draft.node
         returns = None
@@ -448,6 +450,7 @@ class ModuleModelBuilder(ErrorFacts, cst.CSTVisitor):
 
     def visit_Return(self, node: cst.Return) -> None:
         self._returned_dict(node)
+        self._note_except_return(node)
         draft = self._function
         if draft is not None and self._lambda_depth == 0:
             value = node.value
@@ -1006,6 +1009,7 @@ class ModuleModelBuilder(ErrorFacts, cst.CSTVisitor):
 
     # -- assignments -------------------------------------------------------------------
     def visit_Assign(self, node: cst.Assign) -> None:
+        self._note_except_assignment(node)
         draft = self._function
         for target in node.targets:
             if (
@@ -1351,21 +1355,6 @@ def _all_params(params: cst.Parameters) -> list[cst.Param]:
     if params.star_kwarg is not None:
         found.append(params.star_kwarg)
     return found
-
-
-def _argument(call: cst.Call, position: int, keyword: str) -> cst.BaseExpression | None:
-    positional = 0
-    for arg in call.args:
-        if arg.keyword is not None:
-            if arg.keyword.value == keyword:
-                return arg.value
-        elif arg.star:
-            return None
-        else:
-            if positional == position:
-                return arg.value
-            positional += 1
-    return None
 
 
 def _keyword(call: cst.Call, keyword: str) -> cst.BaseExpression | None:

@@ -6,12 +6,12 @@ traversal and use its import table, scopes and lazy positions.
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import libcst as cst
 
 from fastapi_rules.model import ErrorSite
-from fastapi_rules.model.names import dotted_name
+from fastapi_rules.model.names import call_argument, dotted_name
 
 BROAD_EXCEPTIONS = frozenset({"builtins.Exception", "builtins.BaseException"})
 # What a catch-all exception handler is registered for: also status 500, which is how
@@ -27,6 +27,14 @@ LOG_METHODS = frozenset(
     }
 )
 ERROR_KEYS = frozenset({"error", "errors"})
+# Calls whose failure is an expected data condition with a fallback value:
+# ``try: data = r.json() except Exception: data = r.text``.
+PARSE_CALLS = frozenset(
+    {
+        "json", "loads", "int", "float", "b64decode", "urlsafe_b64decode", "unquote",
+        "unquote_plus", "fromisoformat", "literal_eval", "parse", "model_validate_json",
+    }
+)
 
 
 @dataclass
@@ -35,7 +43,10 @@ class _OpenExcept:
     broad: bool
     node: cst.ExceptHandler
     logs: bool = False
-    raises: bool = False
+    raises: bool = False  # raises, or answers with an error status (FAR503 accepts both)
+    returns: bool = False
+    assigned: set[str] = field(default_factory=set)  # names the clause assigns
+    inner: list[int] = field(default_factory=list)  # swallowed sites of nested clauses
 
 
 class ErrorFacts:
@@ -44,7 +55,12 @@ class ErrorFacts:
     def _init_error_facts(self) -> None:
         self.error_sites: list[ErrorSite] = []
         self._open_excepts: list[_OpenExcept] = []
+        self._open_tries: list[cst.Try] = []
         self._deferred_errors: list[tuple[int, cst.CSTNode]] = []
+        # swallowed sites by their clause (``id`` of the handler node), and the sites
+        # found handled after their clause closed (by what follows the ``try``)
+        self._swallowed: dict[int, tuple[int, _OpenExcept]] = {}
+        self._handled_sites: set[int] = set()
 
     def _located_error_sites(self) -> list[ErrorSite]:
         """The error sites, with deferred positions filled in when positions exist."""
@@ -52,7 +68,42 @@ class ErrorFacts:
         if self._positions is not None or self.locate_everything:  # type: ignore[attr-defined]
             for index, node in self._deferred_errors:
                 sites[index] = dataclasses.replace(sites[index], location=self._location(node))  # type: ignore[attr-defined]
-        return sites
+        return [site for index, site in enumerate(sites) if index not in self._handled_sites]
+
+    def visit_Try(self, node: cst.Try) -> None:
+        self._open_tries.append(node)
+
+    def leave_Try(self, original_node: cst.Try) -> None:
+        self._open_tries.pop()
+
+    def leave_IndentedBlock(self, original_node: cst.IndentedBlock) -> None:
+        """A swallowing clause whose ``try`` is followed by ``raise ...``, or by
+        ``if <a name the clause set>: raise ...``, hands the failure on (fail closed)."""
+        body = original_node.body
+        for statement, following in zip(body, body[1:]):
+            if not isinstance(statement, cst.Try):
+                continue
+            for handler in statement.handlers:
+                found = self._swallowed.get(id(handler))
+                if found is None or found[1].returns:
+                    continue
+                index, clause = found
+                if _is_raise(following) or (
+                    isinstance(following, cst.If)
+                    and _names_in(following.test) & clause.assigned
+                    and any(_is_raise(s) for s in following.body.body)  # type: ignore[union-attr]
+                ):
+                    self._handled_sites.add(index)
+
+    def _close_function_errors(self, node: cst.FunctionDef, qualname: str) -> None:
+        """In a function that ends in ``raise``, a swallowing clause that does not return
+        falls through to it: the failure is reported (``probe A, probe B, else 400``)."""
+        body = node.body.body if isinstance(node.body, cst.IndentedBlock) else ()
+        if not body or not _is_raise(body[-1]):
+            return
+        for index, clause in self._swallowed.values():
+            if self.error_sites[index].function == qualname and not clause.returns:
+                self._handled_sites.add(index)
 
     # -- except clauses -----------------------------------------------------------------
     def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
@@ -69,17 +120,87 @@ class ErrorFacts:
 
     def leave_ExceptHandler(self, original_node: cst.ExceptHandler) -> None:
         clause = self._open_excepts.pop()
-        if clause.broad and not clause.logs and not clause.raises and self._function is not None:  # type: ignore[attr-defined]
+        if clause.logs or clause.raises:
+            # a guard nested in an error path that logs or raises (building the detail
+            # of the error it reports) hides nothing
+            self._handled_sites.update(clause.inner)
+        elif self._open_excepts:
+            self._open_excepts[-1].inner.extend(clause.inner)
+        if (
+            clause.broad
+            and not clause.logs
+            and not clause.raises
+            and self._function is not None  # type: ignore[attr-defined]
+            and not self._is_parse_fallback(original_node)
+        ):
             what = "bare `except:`" if original_node.type is None else "`except Exception`"
             # Reported only in route handlers, known later: placed in ``build`` if the
             # module has positions, else by ``ProjectIndex.error_location``.
-            self._deferred_errors.append((len(self.error_sites), original_node))
+            index = len(self.error_sites)
+            self._deferred_errors.append((index, original_node))
             self.error_sites.append(
                 ErrorSite("swallowed", self._function.qualname, what, None)  # type: ignore[attr-defined]
             )
+            self._swallowed[id(original_node)] = (index, clause)
+            if self._open_excepts:
+                self._open_excepts[-1].inner.append(index)
+
+    def _is_parse_fallback(self, handler: cst.ExceptHandler) -> bool:
+        """``try: data = r.json()`` with a clause that only assigns a fallback to ``data``
+        (or passes): the failure is an expected data condition, not an error."""
+        if not self._open_tries:
+            return False
+        body = self._open_tries[-1].body.body
+        if len(body) != 1 or not isinstance(body[0], cst.SimpleStatementLine):
+            return False
+        small = body[0].body
+        if len(small) != 1 or not isinstance(small[0], (cst.Assign, cst.AnnAssign)):
+            return False
+        value = small[0].value
+        if isinstance(value, cst.Await):
+            value = value.expression
+        if not isinstance(value, cst.Call):
+            return False
+        func = value.func
+        callee = func.attr.value if isinstance(func, cst.Attribute) else dotted_name(func)
+        if callee not in PARSE_CALLS:
+            return False
+        targets = {_target_text(small[0])}
+        for statement in handler.body.body:  # type: ignore[union-attr]
+            if not isinstance(statement, cst.SimpleStatementLine):
+                return False
+            for part in statement.body:
+                if isinstance(part, cst.Pass):
+                    continue
+                if not isinstance(part, (cst.Assign, cst.AnnAssign)) or _target_text(part) not in targets:
+                    return False
+        return True
 
     def _note_raise(self) -> None:
         for clause in self._open_excepts:
+            clause.raises = True
+
+    def _note_except_return(self, node: cst.Return) -> None:
+        """A ``return`` in a clause; returning an error response reports the failure."""
+        if not self._open_excepts:
+            return
+        for clause in self._open_excepts:
+            clause.returns = True
+        value = node.value
+        if isinstance(value, cst.Call) and (dotted_name(value.func) or "").endswith("Response"):
+            status = self._status_code(call_argument(value, 1, "status_code"))  # type: ignore[attr-defined]
+            if status is not None and status >= 400:
+                self._note_raise()
+
+    def _note_except_assignment(self, node: cst.Assign) -> None:
+        """Names a clause assigns; ``code = 500`` turns the answer into an error."""
+        if not self._open_excepts:
+            return
+        clause = self._open_excepts[-1]
+        for target in node.targets:
+            clause.assigned.update(_names_in(target.target))
+        status = self._status_code(node.value) if isinstance(node.value, (cst.Integer, cst.Attribute, cst.Name)) else None  # type: ignore[attr-defined]
+        if status is not None and status >= 400:
             clause.raises = True
 
     def _note_logging(self, node: cst.Call) -> None:
@@ -201,3 +322,27 @@ def _leaking_parts(
             continue
         pending.extend(current.children)
     return found
+
+
+def _is_raise(statement: cst.CSTNode) -> bool:
+    return isinstance(statement, cst.SimpleStatementLine) and any(
+        isinstance(part, cst.Raise) for part in statement.body
+    )
+
+
+def _names_in(node: cst.CSTNode) -> set[str]:
+    """Every plain name in an expression."""
+    found: set[str] = set()
+    pending = [node]
+    while pending:
+        current = pending.pop()
+        if isinstance(current, cst.Name):
+            found.add(current.value)
+        pending.extend(current.children)
+    return found
+
+
+def _target_text(assignment: cst.Assign | cst.AnnAssign) -> str | None:
+    target = assignment.targets[0].target if isinstance(assignment, cst.Assign) else assignment.target
+    return dotted_name(target) if isinstance(target, (cst.Name, cst.Attribute)) else None
+
