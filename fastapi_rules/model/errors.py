@@ -61,6 +61,10 @@ class ErrorFacts:
         # found handled after their clause closed (by what follows the ``try``)
         self._swallowed: dict[int, tuple[int, _OpenExcept]] = {}
         self._handled_sites: set[int] = set()
+        # ``if isinstance(exc, ConflictError):``: in its body ``exc`` is that error, not
+        # a broadly caught one (by ``id`` of the body, then a stack while inside it)
+        self._narrowing_bodies: dict[int, set[str]] = {}
+        self._narrowed: list[tuple[int, set[str]]] = []
 
     def _located_error_sites(self) -> list[ErrorSite]:
         """The error sites, with deferred positions filled in when positions exist."""
@@ -76,7 +80,36 @@ class ErrorFacts:
     def leave_Try(self, original_node: cst.Try) -> None:
         self._open_tries.pop()
 
+    def visit_If(self, node: cst.If) -> None:
+        if self._open_excepts:
+            broad = {c.name for c in self._open_excepts if c.broad and c.name}
+            narrowed = _narrowed_names(node.test, broad, self.names)  # type: ignore[attr-defined]
+            if narrowed:
+                self._narrowing_bodies[id(node.body)] = narrowed
+
+    def _enter_block(self, node: cst.CSTNode) -> None:
+        narrowed = self._narrowing_bodies.get(id(node))
+        if narrowed is not None:
+            self._narrowed.append((id(node), narrowed))
+
+    def _leave_block(self, node: cst.CSTNode) -> None:
+        if self._narrowed and self._narrowed[-1][0] == id(node):
+            self._narrowed.pop()
+
+    def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
+        self._enter_block(node)
+
+    def visit_SimpleStatementSuite(self, node: cst.SimpleStatementSuite) -> None:
+        self._enter_block(node)
+
+    def leave_SimpleStatementSuite(self, original_node: cst.SimpleStatementSuite) -> None:
+        self._leave_block(original_node)
+
     def leave_IndentedBlock(self, original_node: cst.IndentedBlock) -> None:
+        self._leave_block(original_node)
+        self._hand_on_after_try(original_node)
+
+    def _hand_on_after_try(self, original_node: cst.IndentedBlock) -> None:
         """A swallowing clause whose ``try`` is followed by ``raise ...``, or by
         ``if <a name the clause set>: raise ...``, hands the failure on (fail closed)."""
         body = original_node.body
@@ -260,9 +293,16 @@ class ErrorFacts:
         if payload is None:
             return
         broad_names = {c.name for c in self._open_excepts if c.broad and c.name}
-        for node, what in _leaking_parts(payload, broad_names, self.names):  # type: ignore[attr-defined]
+        for _block, narrowed in self._narrowed:
+            broad_names -= narrowed
+        leaks = [
+            (self._location(node), what)  # type: ignore[attr-defined]
+            for node, what in _leaking_parts(payload, broad_names, self.names)  # type: ignore[attr-defined]
+        ]
+        if leaks:  # one finding per response: the first leak in it
+            location, what = min(leaks, key=lambda leak: (leak[0].line, leak[0].column))
             self.error_sites.append(
-                ErrorSite("leak", self._function_name(), what, self._location(node), in_response)  # type: ignore[attr-defined]
+                ErrorSite("leak", self._function_name(), what, location, in_response)
             )
         # ``async def handler(request, exc)``: a leak when it is registered for Exception
         exception_parameter = self._exception_parameter()
@@ -318,7 +358,12 @@ def _leaking_parts(
         ):
             found.append((current, f"`{current.value.value}.args`"))
             continue
-        elif isinstance(current, cst.Lambda):
+        elif isinstance(current, (cst.Lambda, cst.Comparison)):
+            continue  # a comparison sends a bool, not the text it looks at
+        elif isinstance(current, cst.UnaryOperation) and isinstance(current.operator, cst.Not):
+            continue
+        elif isinstance(current, cst.IfExp):
+            pending.extend((current.body, current.orelse))  # the test is not sent
             continue
         pending.extend(current.children)
     return found
@@ -346,3 +391,46 @@ def _target_text(assignment: cst.Assign | cst.AnnAssign) -> str | None:
     target = assignment.targets[0].target if isinstance(assignment, cst.Assign) else assignment.target
     return dotted_name(target) if isinstance(target, (cst.Name, cst.Attribute)) else None
 
+
+
+def _narrowed_names(test: cst.BaseExpression, broad: set[str], names: object) -> set[str]:
+    """The broadly caught names ``test`` narrows where it holds: ``isinstance(e, T)`` or
+    ``type(e) is T`` with a specific ``T``, or ``"known message" in str(e)``; through
+    ``or`` (every side narrows) and ``and`` (one side does)."""
+    if isinstance(test, cst.BooleanOperation):
+        left = _narrowed_names(test.left, broad, names)
+        right = _narrowed_names(test.right, broad, names)
+        return left & right if isinstance(test.operator, cst.Or) else left | right
+    if isinstance(test, cst.Call) and names.resolve(test.func) == "builtins.isinstance":  # type: ignore[attr-defined]
+        if len(test.args) == 2 and isinstance(test.args[0].value, cst.Name):
+            name = test.args[0].value.value
+            kinds = test.args[1].value
+            elements = [e.value for e in kinds.elements] if isinstance(kinds, cst.Tuple) else [kinds]
+            if name in broad and not any(
+                names.resolve(kind) in BROAD_EXCEPTIONS for kind in elements  # type: ignore[attr-defined]
+            ):
+                return {name}
+        return set()
+    if isinstance(test, cst.Comparison) and len(test.comparisons) == 1:
+        operator = test.comparisons[0].operator
+        right = test.comparisons[0].comparator
+        if isinstance(operator, cst.In) and isinstance(test.left, cst.SimpleString):
+            if (
+                isinstance(right, cst.Call)
+                and names.resolve(right.func) == "builtins.str"  # type: ignore[attr-defined]
+                and right.args
+                and isinstance(right.args[0].value, cst.Name)
+                and right.args[0].value.value in broad
+            ):
+                return {right.args[0].value.value}
+        if (
+            isinstance(operator, cst.Is)
+            and isinstance(test.left, cst.Call)
+            and names.resolve(test.left.func) == "builtins.type"  # type: ignore[attr-defined]
+            and test.left.args
+            and isinstance(test.left.args[0].value, cst.Name)
+            and test.left.args[0].value.value in broad
+            and names.resolve(right) not in BROAD_EXCEPTIONS  # type: ignore[attr-defined]
+        ):
+            return {test.left.args[0].value.value}
+    return set()
