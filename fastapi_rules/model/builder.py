@@ -942,7 +942,7 @@ class ModuleModelBuilder(ErrorFacts, cst.CSTVisitor):
             and self.names.resolve(node.exc.func) in HTTP_EXCEPTIONS
         ):
             status = self._status_code(_argument(node.exc, 0, "status_code"))
-            if status is not None:
+            if status is not None and self._http_exception_escapes():
                 draft.defer("raised_statuses", CallSite(str(status)), node.exc)
         if node.exc is not None and not isinstance(node.exc, cst.Call):
             if self.names.resolve(node.exc) in HTTP_EXCEPTIONS:

@@ -17,6 +17,8 @@ BROAD_EXCEPTIONS = frozenset({"builtins.Exception", "builtins.BaseException"})
 # What a catch-all exception handler is registered for: also status 500, which is how
 # Starlette's ServerErrorMiddleware looks up the handler for unexpected errors.
 CATCH_ALL_HANDLED = BROAD_EXCEPTIONS | {"500"}
+# What an ``except`` clause catches an ``HTTPException`` with.
+CATCHES_HTTP_EXCEPTION = BROAD_EXCEPTIONS | {"fastapi.HTTPException", "starlette.HTTPException"}
 TRACEBACK_FORMATTERS = frozenset(
     {"traceback.format_exc", "traceback.format_exception", "traceback.format_tb"}
 )
@@ -65,6 +67,9 @@ class ErrorFacts:
         # a broadly caught one (by ``id`` of the body, then a stack while inside it)
         self._narrowing_bodies: dict[int, set[str]] = {}
         self._narrowed: list[tuple[int, set[str]]] = []
+        # ``try:`` bodies the walk is in, with the function depth they belong to
+        self._try_bodies: dict[int, cst.Try] = {}
+        self._active_tries: list[tuple[int, cst.Try, int]] = []
 
     def _located_error_sites(self) -> list[ErrorSite]:
         """The error sites, with deferred positions filled in when positions exist."""
@@ -76,6 +81,7 @@ class ErrorFacts:
 
     def visit_Try(self, node: cst.Try) -> None:
         self._open_tries.append(node)
+        self._try_bodies[id(node.body)] = node
 
     def leave_Try(self, original_node: cst.Try) -> None:
         self._open_tries.pop()
@@ -91,10 +97,41 @@ class ErrorFacts:
         narrowed = self._narrowing_bodies.get(id(node))
         if narrowed is not None:
             self._narrowed.append((id(node), narrowed))
+        try_node = self._try_bodies.get(id(node))
+        if try_node is not None:
+            self._active_tries.append((id(node), try_node, len(self._functions)))  # type: ignore[attr-defined]
 
     def _leave_block(self, node: cst.CSTNode) -> None:
         if self._narrowed and self._narrowed[-1][0] == id(node):
             self._narrowed.pop()
+        if self._active_tries and self._active_tries[-1][0] == id(node):
+            self._active_tries.pop()
+
+    def _http_exception_escapes(self) -> bool:
+        """Whether an ``HTTPException`` raised here leaves the function as it is: False
+        when an enclosing ``try`` of this function catches it (``except HTTPException``,
+        ``except Exception``, bare ``except``) first in a clause that does not re-raise
+        it, i.e. the client gets what that clause answers instead (FAR108)."""
+        depth = len(self._functions)  # type: ignore[attr-defined]
+        for _block, try_node, try_depth in reversed(self._active_tries):
+            if try_depth != depth:
+                break
+            for handler in try_node.handlers:
+                if self._catches_http_exception(handler):
+                    if not _reraises(handler):
+                        return False
+                    break
+        return True
+
+    def _catches_http_exception(self, handler: cst.ExceptHandler) -> bool:
+        if handler.type is None:
+            return True
+        kinds = handler.type.elements if isinstance(handler.type, cst.Tuple) else [handler.type]
+        return any(
+            self.names.resolve(kind.value if isinstance(kind, cst.Element) else kind)  # type: ignore[attr-defined]
+            in CATCHES_HTTP_EXCEPTION
+            for kind in kinds
+        )
 
     def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
         self._enter_block(node)
@@ -434,3 +471,16 @@ def _narrowed_names(test: cst.BaseExpression, broad: set[str], names: object) ->
         ):
             return {test.left.args[0].value.value}
     return set()
+
+
+def _reraises(handler: cst.ExceptHandler) -> bool:
+    """The clause re-raises what it caught: a bare ``raise`` or ``raise <its name>``."""
+    name = handler.name.name.value if handler.name and isinstance(handler.name.name, cst.Name) else None
+    for statement in handler.body.body:  # type: ignore[union-attr]
+        if isinstance(statement, cst.SimpleStatementLine):
+            for part in statement.body:
+                if isinstance(part, cst.Raise) and (
+                    part.exc is None or (isinstance(part.exc, cst.Name) and part.exc.value == name)
+                ):
+                    return True
+    return False

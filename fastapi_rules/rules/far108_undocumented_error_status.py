@@ -21,6 +21,10 @@ class UndocumentedErrorStatus(Rule):
     (`responses=error_docs(404)`, `{**COMMON, ...}`) is left alone, and so are
     routes that are no OpenAPI operation (WebSocket routes, and
     `include_in_schema=False` on the route, its router or an include above it).
+    A raise inside a `try` whose first clause that catches it
+    (`except HTTPException`, `except Exception`, bare `except`) does not
+    re-raise it is not an answer of the route: the client gets what that
+    clause answers (checked on its own raise).
 
     Why is this bad?
     The OpenAPI schema then promises only the success response: clients and
