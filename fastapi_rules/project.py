@@ -819,6 +819,18 @@ class ProjectIndex:
             name for name, handled in self._exception_handlers.items() if handled & CATCH_ALL_HANDLED
         )
 
+    def only_mounts_apps(self, app: str) -> bool:
+        """``app`` serves no route of its own and mounts project apps: a composition shell
+        (each mounted app answers its own errors, through its own exception handlers)."""
+        if not any(parent == app for parent in self._mounted_in.values()):
+            return False
+        includes_routers = any(
+            not include.is_mount and self.resolve(include.parent) == app
+            for summary in self.summaries
+            for include in summary.includes
+        )  # a router we cannot resolve may still serve routes of its own
+        return not includes_routers and not any(endpoint.app == app for endpoint in self.endpoints)
+
     def handles_http_exception(self, app: str) -> bool:
         return self.handles_exception(app, HTTP_EXCEPTIONS)
 
