@@ -10,6 +10,9 @@ from fastapi_rules.project import Endpoint, ProjectIndex
 from fastapi_rules.rules.base import Rule
 
 
+# Responses the handler streams or sends as a file: a download, a chat stream, a
+# transport, not a resource's representation (FAR102, FAR103).
+STREAMED_RESPONSES = frozenset({"StreamingResponse", "FileResponse", "EventSourceResponse"})
 WORDS = re.compile(r"[A-Za-z][a-z]*")  # ``getUsers`` → get, Users; ``add-item`` → add, item
 
 

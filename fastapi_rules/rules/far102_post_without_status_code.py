@@ -6,16 +6,18 @@ from pathlib import PurePath
 from fastapi_rules.model.builder import UNKNOWN_PART
 from fastapi_rules.options import RouteOptions
 from fastapi_rules.project import Endpoint, ProjectIndex
-from fastapi_rules.rules.endpoint_rule import WORDS, EndpointRule, segment_words
+from fastapi_rules.rules.endpoint_rule import (
+    STREAMED_RESPONSES,
+    WORDS,
+    EndpointRule,
+    segment_words,
+)
 
 # Endings that turn a verb into a plural or a noun of the same action: ``checks``,
 # ``detections``, ``generations``, ``conversion`` (``convert`` loses its ``t``).
 INFLECTIONS = frozenset(
     {"s", "es", "ed", "ing", "ion", "ions", "ation", "ations", "sion", "sions"}
 )
-# Responses the handler streams or sends as a file: a download, a chat stream, a
-# transport; not a created resource.
-STREAMED_RESPONSES = frozenset({"StreamingResponse", "FileResponse", "EventSourceResponse"})
 # Leading words of a handler name that say nothing about what it does.
 HANDLER_NAME_PREFIXES = frozenset({"api", "handle", "route", "endpoint", "post", "do"})
 

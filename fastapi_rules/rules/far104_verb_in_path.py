@@ -13,7 +13,8 @@ class VerbInPath(EndpointRule):
     `/deleteItem/{id}`, `/items/update_profile`. Well-known action endpoints
     (`routes.allowed_segments`: `/login`, `/logout`, `/token`, `/refresh`,
     `/search`, `/health`, ...) and other verbs (`/orders/{id}/cancel`) are
-    left alone.
+    left alone, and so is a compound segment whose later word is a non-CRUD
+    action (`routes.non_creating_words`: `/retrieve-test` tests retrieval).
 
     Why is this bad?
     In REST the HTTP method is the verb and the path names the resource:
@@ -35,7 +36,9 @@ class VerbInPath(EndpointRule):
         for segment in endpoint.full_path.split("/"):
             if not segment or segment.startswith("{") or segment.lower() in allowed:
                 continue
-            words = WORDS.findall(segment)
-            if words and words[0].lower() in options.action_verbs:
+            words = [word.lower() for word in WORDS.findall(segment)]
+            if words and words[0] in options.action_verbs:
+                if set(words[1:]) & set(options.non_creating_words):
+                    continue  # ``retrieve-test``: the action is the last word, not CRUD
                 return {"segment": segment}
         return None
