@@ -27,7 +27,12 @@ from fastapi_rules.model.builder import (
     located_summary,
 )
 from fastapi_rules.model.errors import CATCH_ALL_HANDLED
-from fastapi_rules.model.pydantic import MODEL_BASES
+from fastapi_rules.model.pydantic import (
+    MODEL_BASES,
+    V1_ONLY_IMPORTS,
+    V1_ONLY_MODULES,
+    V2_ONLY_IMPORTS,
+)
 from fastapi_rules.options import AuthOptions
 
 # fastapi.security schemes; OAuth2PasswordRequestForm, HTTPBasicCredentials,
@@ -722,6 +727,21 @@ class ProjectIndex:
     # -- Pydantic models (RULES-SPEC §FAR6xx) -------------------------------------------
     def is_model(self, qualname: str | None) -> bool:
         return self.is_subclass(qualname, MODEL_BASES)
+
+    @cached_property
+    def targets_pydantic_v1(self) -> bool:
+        """The project is written for Pydantic v1: some module imports what only v1 has
+        (``from pydantic import BaseSettings``) and none imports what only v2 has."""
+        imported = {
+            target
+            for summary in self.summaries
+            if not summary.is_test
+            for target in summary.imports.values()
+        }
+        v1_only = any(
+            name in V1_ONLY_IMPORTS or name.startswith(V1_ONLY_MODULES) for name in imported
+        )
+        return v1_only and not imported & V2_ONLY_IMPORTS
 
     def model_classes(self, annotation: str | None) -> list[str]:
         """Project model classes named in an annotation text (``list[app.schemas.User] |
