@@ -185,6 +185,14 @@ class SchemaOptions:
         metadata={"help": "Glob patterns over field names the server sets: a model with one must not also be a request body (FAR605)."},
     )
 
+    issuance_words: tuple[str, ...] = field(
+        default=(
+            "key", "keys", "apikey", "apikeys", "token", "tokens", "secret", "secrets",
+            "credential", "credentials", "rotate", "regenerate", "webhook", "webhooks",
+        ),
+        metadata={"help": "Words in a POST/PUT route's path or handler name that say it issues a credential (FAR604): it may return the new secret once, in a model no GET route returns."},
+    )
+
     def is_secret(self, field_name: str, token_allowed: bool = False) -> bool:
         """Named like a secret (``token_allowed``: except the tokens a login issues)."""
         patterns = self.secret_fields
