@@ -117,21 +117,11 @@ class ErrorFacts:
             if try_depth != depth:
                 break
             for handler in try_node.handlers:
-                if self._catches_http_exception(handler):
+                if self._catches(handler, CATCHES_HTTP_EXCEPTION):
                     if not _reraises(handler):
                         return False
                     break
         return True
-
-    def _catches_http_exception(self, handler: cst.ExceptHandler) -> bool:
-        if handler.type is None:
-            return True
-        kinds = handler.type.elements if isinstance(handler.type, cst.Tuple) else [handler.type]
-        return any(
-            self.names.resolve(kind.value if isinstance(kind, cst.Element) else kind)  # type: ignore[attr-defined]
-            in CATCHES_HTTP_EXCEPTION
-            for kind in kinds
-        )
 
     def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
         self._enter_block(node)
@@ -177,16 +167,20 @@ class ErrorFacts:
 
     # -- except clauses -----------------------------------------------------------------
     def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
-        caught = node.type
-        kinds = caught.elements if isinstance(caught, cst.Tuple) else [caught]
-        broad = caught is None or any(
-            self.names.resolve(kind.value if isinstance(kind, cst.Element) else kind)  # type: ignore[attr-defined]
-            in BROAD_EXCEPTIONS
-            for kind in kinds
-            if kind is not None
-        )
+        broad = self._catches(node, BROAD_EXCEPTIONS)
         name = node.name.name.value if node.name and isinstance(node.name.name, cst.Name) else None
         self._open_excepts.append(_OpenExcept(name, broad, node))
+
+    def _catches(self, handler: cst.ExceptHandler, exceptions: frozenset[str]) -> bool:
+        """A bare ``except:``, or one naming any of ``exceptions`` (qualified names)."""
+        if handler.type is None:
+            return True
+        kinds = handler.type.elements if isinstance(handler.type, cst.Tuple) else [handler.type]
+        return any(
+            self.names.resolve(kind.value if isinstance(kind, cst.Element) else kind)  # type: ignore[attr-defined]
+            in exceptions
+            for kind in kinds
+        )
 
     def leave_ExceptHandler(self, original_node: cst.ExceptHandler) -> None:
         clause = self._open_excepts.pop()
