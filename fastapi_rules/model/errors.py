@@ -468,13 +468,17 @@ def _narrowed_names(test: cst.BaseExpression, broad: set[str], names: object) ->
 
 
 def _reraises(handler: cst.ExceptHandler) -> bool:
-    """The clause re-raises what it caught: a bare ``raise`` or ``raise <its name>``."""
+    """The clause may re-raise what it caught: a bare ``raise`` or ``raise <its name>``
+    anywhere in it (``if isinstance(exc, HTTPException): raise`` lets it through)."""
     name = handler.name.name.value if handler.name and isinstance(handler.name.name, cst.Name) else None
-    for statement in handler.body.body:  # type: ignore[union-attr]
-        if isinstance(statement, cst.SimpleStatementLine):
-            for part in statement.body:
-                if isinstance(part, cst.Raise) and (
-                    part.exc is None or (isinstance(part.exc, cst.Name) and part.exc.value == name)
-                ):
-                    return True
+    pending: list[cst.CSTNode] = [handler.body]
+    while pending:
+        current = pending.pop()
+        if isinstance(current, (cst.FunctionDef, cst.Lambda, cst.ClassDef)):
+            continue
+        if isinstance(current, cst.Raise) and (
+            current.exc is None or (isinstance(current.exc, cst.Name) and current.exc.value == name)
+        ):
+            return True
+        pending.extend(current.children)
     return False
