@@ -125,7 +125,9 @@ def module_name(
             (directory / "__init__.py").is_file()
             or (root is not None and root in directory.parents and _package_above(directory, root))
         ):
-            parts.insert(0, directory.name)
+            # ``open-webui/`` is imported as ``open_webui`` (its distribution name, as pip
+            # normalises it): no import could name a package with a ``-``
+            parts.insert(0, directory.name.replace("-", "_"))
             directory = directory.parent
     if is_package:
         parts = parts[:-1]

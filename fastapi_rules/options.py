@@ -185,6 +185,14 @@ class SchemaOptions:
         metadata={"help": "Glob patterns over field names the server sets: a model with one must not also be a request body (FAR605)."},
     )
 
+    issuance_words: tuple[str, ...] = field(
+        default=(
+            "key", "keys", "apikey", "apikeys", "token", "tokens", "secret", "secrets",
+            "credential", "credentials", "rotate", "regenerate", "webhook", "webhooks",
+        ),
+        metadata={"help": "Words in a POST/PUT route's path or handler name that say it issues a credential (FAR604): it may return the new secret once, in a model no GET route returns."},
+    )
+
     def is_secret(self, field_name: str, token_allowed: bool = False) -> bool:
         """Named like a secret (``token_allowed``: except the tokens a login issues)."""
         patterns = self.secret_fields
@@ -219,9 +227,31 @@ class RouteOptions:
             "confirm", "clear", "upsert", "state", "status", "mark", "speech", "transcriptions",
             "settings", "config", "configs", "valves", "access", "format", "embed",
             "embeddings", "recover", "transcribe", "translate", "summarize", "classify",
-            "detect", "extract", "process", "proxy",
+            "detect", "extract", "process", "proxy", "delete", "remove", "revoke", "refuse",
+            "detach", "install", "uninstall", "rollback", "resolve", "connect", "disconnect",
+            "compact", "reindex", "settle", "close", "bump", "deploy", "build", "assist",
+            "generate", "responses", "show", "health", "pay", "mute", "unmute", "rsvp",
+            "default", "sum", "scan", "auth", "ldap", "sso", "saml", "impersonate",
+            "challenge", "mfa", "otp", "totp", "find", "replace", "download", "pull", "push",
+            "*rpc", "*auth",
         ),
-        metadata={"help": "Words in a POST route's path that mark it as an action, not a create: FAR102 allows 200 for it."},
+        metadata={"help": "Words in a POST route's path that mark it as an action, not a create: FAR102 allows 200 for it. In a one-word segment inflections count too (`check` also matches `checks`, `detect` matches `detections`, `convert` matches `conversion`); `*word` also matches a segment ending in it (`*rpc`: `jsonrpc`)."},
+    )
+    non_creating_handlers: tuple[str, ...] = field(
+        default=(
+            "update_*", "delete_*", "remove_*", "replace_*", "set_*", "put_*", "patch_*",
+            "upsert_*", "edit_*", "reset_*", "list_*", "get_*", "read_*", "find_*", "fetch_*",
+            "search_*", "send_*", "pull_*", "regenerate_*", "toggle_*", "revoke_*", "cancel_*",
+            "sum_*", "*login*", "*logout*", "impersonate*",
+        ),
+        metadata={"help": "Glob patterns over a POST handler's name (less a leading `api_`, `handle_`, `post_`) that mark it as an action, not a create (FAR102): `update_chat_by_id`, `api_delete_wallet`, `nostr_login`; not when the name has a `creating_words` word (`get_or_create_tag`)."},
+    )
+    creating_words: tuple[str, ...] = field(
+        default=(
+            "create", "new", "add", "register", "signup", "upload", "import", "fork", "clone",
+            "duplicate", "copy",
+        ),
+        metadata={"help": "Words that, in the last literal segment of a POST path, say it creates (FAR102): `/auth/register` is checked although `auth` is a non-creating word."},
     )
     action_verbs: tuple[str, ...] = field(
         default=(

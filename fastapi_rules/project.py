@@ -28,7 +28,12 @@ from fastapi_rules.model.builder import (
 )
 from fastapi_rules.model.database import ASYNC_SESSIONS, SYNC_SESSIONS
 from fastapi_rules.model.errors import CATCH_ALL_HANDLED
-from fastapi_rules.model.pydantic import MODEL_BASES
+from fastapi_rules.model.pydantic import (
+    MODEL_BASES,
+    V1_ONLY_IMPORTS,
+    V1_ONLY_MODULES,
+    V2_ONLY_IMPORTS,
+)
 from fastapi_rules.options import AuthOptions
 
 # fastapi.security schemes; OAuth2PasswordRequestForm, HTTPBasicCredentials,
@@ -75,6 +80,7 @@ class Mount:
     unknown: str | None = None
     tags: tuple[str, ...] = ()
     responses: tuple[int, ...] = ()
+    in_schema: bool = True  # no ``include_in_schema=False`` on the chain above
 
 
 @dataclass(frozen=True)
@@ -91,6 +97,9 @@ class Endpoint:
     unknown: str | None = None  # why the include chain is not fully resolved
     tags: tuple[str, ...] = ()  # from the includes, routers and route, outermost first
     responses: frozenset[int] = frozenset()  # status codes documented on any level
+    # an OpenAPI operation: no ``include_in_schema=False`` on the route, its router or
+    # an include above it (FastAPI leaves such routes out of the schema and /docs)
+    in_schema: bool = True
 
     @property
     def dependencies(self) -> tuple[DependencyRef, ...]:
@@ -319,6 +328,7 @@ class ProjectIndex:
                         mount.unknown,
                         inner_tags + include.tags,
                         inner_responses + include.responses,
+                        mount.in_schema and site.in_schema and include.in_schema,
                     )
                 visit(child, child_mount, path + (child,))
 
@@ -408,6 +418,7 @@ class ProjectIndex:
                         unknown=mount.unknown,
                         tags=mount.tags + site.tags + route.tags,
                         responses=frozenset(mount.responses + site.responses + route.responses),
+                        in_schema=mount.in_schema and site.in_schema and route.in_schema,
                     )
 
     def default_response_class(self, endpoint: Endpoint) -> str | None:
@@ -420,6 +431,9 @@ class ProjectIndex:
 
     # -- auth ------------------------------------------------------------------------
     def access(self, endpoint: Endpoint) -> Access:
+        if endpoint.full_path.startswith("{$"):
+            # ``{$callback_url}/...``: an OpenAPI callback the caller's server implements
+            return Access("public", "an OpenAPI callback declaration, not served by this app")
         if self.is_public(endpoint.full_path):
             return Access("public")
         if self.auth.global_:
@@ -744,6 +758,21 @@ class ProjectIndex:
     def is_model(self, qualname: str | None) -> bool:
         return self.is_subclass(qualname, MODEL_BASES)
 
+    @cached_property
+    def targets_pydantic_v1(self) -> bool:
+        """The project is written for Pydantic v1: some module imports what only v1 has
+        (``from pydantic import BaseSettings``) and none imports what only v2 has."""
+        imported = {
+            target
+            for summary in self.summaries
+            if not summary.is_test
+            for target in summary.imports.values()
+        }
+        v1_only = any(
+            name in V1_ONLY_IMPORTS or name.startswith(V1_ONLY_MODULES) for name in imported
+        )
+        return v1_only and not imported & V2_ONLY_IMPORTS
+
     def model_classes(self, annotation: str | None) -> list[str]:
         """Project model classes named in an annotation text (``list[app.schemas.User] |
         None`` gives ``app.schemas.User``), resolved through re-exports."""
@@ -765,6 +794,16 @@ class ProjectIndex:
             return None if model == "None" else model
         return endpoint.handler.return_annotation if endpoint.handler else None
 
+    @cached_property
+    def read_response_models(self) -> frozenset[str]:
+        """Project models some GET route answers with (at the top level)."""
+        return frozenset(
+            model
+            for endpoint in self.http_endpoints
+            if "GET" in endpoint.route.methods
+            for model in self.model_classes(self.response_annotation(endpoint))
+        )
+
     def model_fields(self, model: str) -> list[tuple[str, str, str]]:
         """(class, field, annotation) of a model and of its project model bases."""
         return [
@@ -785,11 +824,32 @@ class ProjectIndex:
             yield cls
             pending.extend(r for base in cls.bases if (r := self.resolve(base)) in self.classes)
 
+    @cached_property
+    def http_endpoints(self) -> tuple[Endpoint, ...]:
+        """The endpoints that answer HTTP requests: WebSocket routes are routes for the
+        auth rules only (RULES-SPEC), they have no status, body schema or OpenAPI entry."""
+        return tuple(e for e in self.endpoints if not e.route.is_websocket)
+
+    @cached_property
+    def handler_methods(self) -> dict[str, frozenset[str]]:
+        """Every HTTP method each handler is registered for, over all its routes."""
+        methods: dict[str, set[str]] = {}
+        for endpoint in self.http_endpoints:
+            if endpoint.handler is not None:
+                methods.setdefault(endpoint.handler.qualname, set()).update(endpoint.route.methods)
+        return {name: frozenset(found) for name, found in methods.items()}
+
+    @cached_property
+    def schema_endpoints(self) -> tuple[Endpoint, ...]:
+        """The HTTP endpoints that are OpenAPI operations (not ``include_in_schema=False``
+        on any level): what the documentation rules check."""
+        return tuple(e for e in self.http_endpoints if e.in_schema)
+
     # -- errors --------------------------------------------------------------------------
     @cached_property
     def route_handlers(self) -> frozenset[str]:
-        """Functions FastAPI calls as route handlers, by qualified name."""
-        return frozenset(e.handler.qualname for e in self.endpoints if e.handler is not None)
+        """Functions FastAPI calls as HTTP route handlers, by qualified name."""
+        return frozenset(e.handler.qualname for e in self.http_endpoints if e.handler is not None)
 
     def handles_exception(self, app: str, exceptions: frozenset[str]) -> bool:
         """Whether ``app`` registers a handler for one of ``exceptions`` (by name)."""
@@ -824,6 +884,18 @@ class ProjectIndex:
         return frozenset(
             name for name, handled in self._exception_handlers.items() if handled & CATCH_ALL_HANDLED
         )
+
+    def only_mounts_apps(self, app: str) -> bool:
+        """``app`` serves no route of its own and mounts project apps: a composition shell
+        (each mounted app answers its own errors, through its own exception handlers)."""
+        if not any(parent == app for parent in self._mounted_in.values()):
+            return False
+        includes_routers = any(
+            not include.is_mount and self.resolve(include.parent) == app
+            for summary in self.summaries
+            for include in summary.includes
+        )  # a router we cannot resolve may still serve routes of its own
+        return not includes_routers and not any(endpoint.app == app for endpoint in self.endpoints)
 
     def handles_http_exception(self, app: str) -> bool:
         return self.handles_exception(app, HTTP_EXCEPTIONS)

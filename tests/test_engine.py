@@ -49,6 +49,17 @@ def test_module_names(tmp_path: Path) -> None:
         "app.api.routes", False)
 
 
+def test_hyphenated_package_is_named_as_it_is_imported(tmp_path: Path) -> None:
+    # a checkout directory ``open-webui/`` holding the package the code imports as
+    # ``open_webui``: no import can name a package with a ``-``
+    package = tmp_path / "open-webui" / "routers"
+    package.mkdir(parents=True)
+    (tmp_path / "open-webui" / "__init__.py").write_text("")
+    (package / "__init__.py").write_text("")
+    (package / "configs.py").write_text("")
+    assert module_name(package / "configs.py", ()) == ("open_webui.routers.configs", False)
+
+
 def test_colliding_module_names_stay_apart(tmp_path: Path) -> None:
     for service in ("svc_c", "svc_d"):
         (tmp_path / service).mkdir()

@@ -125,6 +125,12 @@ class FunctionInfo:
     untyped_parameters: tuple[CallSite, ...] = ()  # by name, ``self``/``cls``/``*args`` skipped
     depends_defaults: tuple[CallSite, ...] = ()  # ``x: T = Depends(f)``, by parameter name
     global_uses: tuple[CallSite, ...] = ()  # module-level project names it calls methods on or passes
+    # the ``...Response(...)`` classes its ``return`` statements build (resolved, else as
+    # written), and the ``status_code`` of those that give one (``OPAQUE_RESPONSES`` when
+    # it is not a literal): the handler picks its own status (FAR102, FAR103)
+    returned_responses: tuple[str, ...] = ()
+    returned_statuses: tuple[int, ...] = ()
+    sets_status_code: bool = False  # ``response.status_code = ...`` on a parameter
 
 
 @dataclass(frozen=True)
@@ -171,6 +177,7 @@ class ObjectSite:
     tags: tuple[str, ...] = ()
     responses: tuple[int, ...] = ()  # status codes documented in ``responses=``
     open_keywords: bool = False  # ``FastAPI(**settings)``: any keyword may be given
+    in_schema: bool = True  # ``APIRouter(include_in_schema=False)``: no route of it is in OpenAPI
 
     def keyword_ref(self, keyword: str) -> str | None:
         return next((target for key, target in self.keyword_refs if key == keyword), None)
@@ -214,6 +221,7 @@ class RouteSite:
     tags: tuple[str, ...] = ()
     responses: tuple[int, ...] = ()  # status codes documented in ``responses=``
     described: bool = False  # ``summary=`` or ``description=`` given (FAR106)
+    in_schema: bool = True  # ``include_in_schema=False``: not an OpenAPI operation
 
 
 @dataclass(frozen=True)
@@ -230,6 +238,7 @@ class IncludeSite:
     is_mount: bool = False  # ``app.mount("/api", sub_app)``: a sub-application
     tags: tuple[str, ...] = ()
     responses: tuple[int, ...] = ()  # status codes documented in ``responses=``
+    in_schema: bool = True  # ``include_router(..., include_in_schema=False)``
 
 
 @dataclass(frozen=True)

@@ -42,6 +42,7 @@ from fastapi_rules.model.errors import ErrorFacts
 from fastapi_rules.model.settings import SettingFacts
 from fastapi_rules.model.names import ImportTable, dotted_name
 from fastapi_rules.model.names import string_text as _literal
+from fastapi_rules.model.names import call_argument as _argument
 from fastapi_rules.model.pydantic import (
     FIELD_TRANSFORMERS,
     NON_BODY_MARKERS,
@@ -113,6 +114,9 @@ class _FunctionDraft:
     body_types: tuple[str, ...] = ()
     local_types: dict[str, str] = field(default_factory=dict)  # name -> class, for FAR603
     returns_kinds: list[str] = field(default_factory=list)
+    returned_responses: list[str] = field(default_factory=list)
+    returned_statuses: list[int] = field(default_factory=list)
+    sets_status_code: bool = False
     query_models: tuple[str, ...] = ()
     blocking_calls: list[BlockingCall] = field(default_factory=list)
     nested: dict[str, str] = field(default_factory=dict)
@@ -417,6 +421,7 @@ class ModuleModelBuilder(
     def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
         self._credential_function_end()
         draft = self._functions.pop()
+        self._close_function_errors(original_node, draft.qualname)
         self.names.local_scopes.pop()
         node = draft.node
         returns = None
@@ -459,21 +464,30 @@ class ModuleModelBuilder(
                         name: tuple(draft.call_sites.get(name, ()))
                         for name in DATABASE_CALL_FIELDS
                     },
+                    returned_responses=tuple(dict.fromkeys(draft.returned_responses)),
+                    returned_statuses=tuple(dict.fromkeys(draft.returned_statuses)),
+                    sets_status_code=draft.sets_status_code,
                 ),
             )
         )
 
     def visit_Return(self, node: cst.Return) -> None:
         self._returned_dict(node)
+        self._note_except_return(node)
         draft = self._function
         if draft is not None and self._lambda_depth == 0:
             value = node.value
             if value is None or _is_none(value):
                 draft.returns_kinds.append("none")
             elif isinstance(value, cst.Call) and (
-                self.names.resolve(value.func) or dotted_name(value.func) or ""
+                response_class := self.names.resolve(value.func) or dotted_name(value.func) or ""
             ).endswith("Response"):
                 draft.returns_kinds.append("response")
+                draft.returned_responses.append(response_class)
+                status = _argument(value, 1, "status_code")
+                if status is not None:
+                    code = self._status_code(status)
+                    draft.returned_statuses.append(OPAQUE_RESPONSES if code is None else code)
             else:
                 draft.returns_kinds.append("value")
         if draft is not None and isinstance(node.value, cst.Name):
@@ -710,6 +724,7 @@ class ModuleModelBuilder(
             responses=self._documented_statuses(call),
             described=_keyword(call, "summary") is not None
             or _keyword(call, "description") is not None,
+            in_schema=_in_schema(call),
         )
 
     def _path_text(self, node: cst.BaseExpression | None) -> str:
@@ -909,6 +924,7 @@ class ModuleModelBuilder(
                 is_mount=is_mount,
                 tags=_string_list(_keyword(node, "tags")),
                 responses=self._documented_statuses(node),
+                in_schema=_in_schema(node),
             )
         )
 
@@ -955,7 +971,7 @@ class ModuleModelBuilder(
             and self.names.resolve(node.exc.func) in HTTP_EXCEPTIONS
         ):
             status = self._status_code(_argument(node.exc, 0, "status_code"))
-            if status is not None:
+            if status is not None and self._http_exception_escapes():
                 draft.defer("raised_statuses", CallSite(str(status)), node.exc)
         if node.exc is not None and not isinstance(node.exc, cst.Call):
             if self.names.resolve(node.exc) in HTTP_EXCEPTIONS:
@@ -1022,8 +1038,18 @@ class ModuleModelBuilder(
 
     # -- assignments -------------------------------------------------------------------
     def visit_Assign(self, node: cst.Assign) -> None:
+        self._note_except_assignment(node)
+        draft = self._function
         for target in node.targets:
             self._credential_subscript_assign(target.target)
+            if (
+                draft is not None
+                and isinstance(target.target, cst.Attribute)
+                and target.target.attr.value == "status_code"
+                and isinstance(target.target.value, cst.Name)
+                and target.target.value.value in draft.parameters
+            ):
+                draft.sets_status_code = True  # ``response: Response`` picks the status
             if isinstance(target.target, cst.Name):
                 self._bind(target.target.value, node.value)
                 if self._classes and self._function is None:
@@ -1221,6 +1247,7 @@ class ModuleModelBuilder(
             tags=tags,
             responses=self._documented_statuses(call),
             open_keywords=any(arg.star == "**" for arg in call.args),
+            in_schema=_in_schema(call),
         )
 
     def _alias_type(self, value: cst.BaseExpression) -> str | None:
@@ -1367,26 +1394,18 @@ def _all_params(params: cst.Parameters) -> list[cst.Param]:
     return found
 
 
-def _argument(call: cst.Call, position: int, keyword: str) -> cst.BaseExpression | None:
-    positional = 0
-    for arg in call.args:
-        if arg.keyword is not None:
-            if arg.keyword.value == keyword:
-                return arg.value
-        elif arg.star:
-            return None
-        else:
-            if positional == position:
-                return arg.value
-            positional += 1
-    return None
-
-
 def _keyword(call: cst.Call, keyword: str) -> cst.BaseExpression | None:
     for arg in call.args:
         if arg.keyword is not None and arg.keyword.value == keyword:
             return arg.value
     return None
+
+
+def _in_schema(call: cst.Call) -> bool:
+    """False for ``include_in_schema=False`` (a literal): FastAPI leaves the route, or
+    every route of the router or include, out of the OpenAPI schema."""
+    value = _keyword(call, "include_in_schema")
+    return not (isinstance(value, cst.Name) and value.value == "False")
 
 
 def _is_none(node: cst.BaseExpression) -> bool:

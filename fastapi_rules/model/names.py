@@ -67,6 +67,22 @@ def string_text(node: cst.SimpleString | cst.ConcatenatedString) -> str | None:
     return value if isinstance(value, str) else None
 
 
+def call_argument(call: cst.Call, position: int, keyword: str) -> cst.BaseExpression | None:
+    """The argument given by ``keyword`` or at ``position``; None after a ``*args``."""
+    positional = 0
+    for arg in call.args:
+        if arg.keyword is not None:
+            if arg.keyword.value == keyword:
+                return arg.value
+        elif arg.star:
+            return None
+        else:
+            if positional == position:
+                return arg.value
+            positional += 1
+    return None
+
+
 def module_of_relative(module: str, is_package: bool, level: int, target: str | None) -> str:
     """The absolute module for ``from <level dots><target> import``."""
     package_parts = module.split(".") if is_package else module.split(".")[:-1]

@@ -84,3 +84,18 @@ NON_SECRET_TYPES = frozenset(
         "pydantic.types.SecretBytes",
     }
 )
+
+# Imports that only Pydantic v1 has (v2 raises ``PydanticImportError``): a project making
+# one targets v1, where the v2 spelling the FAR601-603 fixes ask for does not exist.
+V1_ONLY_IMPORTS = frozenset(
+    {"pydantic.BaseSettings", "pydantic.fields.ModelField", "pydantic.error_wrappers.ErrorWrapper"}
+)
+V1_ONLY_MODULES = ("pydantic.schema.", "pydantic.class_validators.", "pydantic.error_wrappers.")
+# Names only v2 has: a project importing one targets v2 (or both).
+V2_ONLY_IMPORTS = frozenset(
+    {
+        "pydantic.ConfigDict", "pydantic.field_validator", "pydantic.model_validator",
+        "pydantic.field_serializer", "pydantic.model_serializer", "pydantic.computed_field",
+        "pydantic.TypeAdapter", "pydantic_settings.BaseSettings", "pydantic_settings.SettingsConfigDict",
+    }
+)

@@ -10,6 +10,9 @@ from fastapi_rules.project import Endpoint, ProjectIndex
 from fastapi_rules.rules.base import Rule
 
 
+# Responses the handler streams or sends as a file: a download, a chat stream, a
+# transport, not a resource's representation (FAR102, FAR103).
+STREAMED_RESPONSES = frozenset({"StreamingResponse", "FileResponse", "EventSourceResponse"})
 WORDS = re.compile(r"[A-Za-z][a-z]*")  # ``getUsers`` → get, Users; ``add-item`` → add, item
 
 
@@ -28,7 +31,7 @@ class EndpointRule(Rule):
 
     def check(self, summary: ModuleSummary, project: ProjectIndex) -> Iterator[Finding]:
         seen: set[tuple[int, int]] = set()
-        for endpoint in project.endpoints:
+        for endpoint in project.http_endpoints:
             key = (endpoint.location.line, endpoint.location.column)
             if endpoint.summary is not summary or key in seen:
                 continue

@@ -63,7 +63,7 @@ class MissingResponseModel(Rule):
 
     def check(self, summary: ModuleSummary, project: ProjectIndex) -> Iterator[Finding]:
         seen: set[int] = set()
-        for endpoint in project.endpoints:
+        for endpoint in project.http_endpoints:
             route = endpoint.route
             if endpoint.summary is not summary or id(route) in seen or route.is_websocket:
                 continue

@@ -1,13 +1,51 @@
 from __future__ import annotations
 
+import fnmatch
+from pathlib import PurePath
 from typing import TYPE_CHECKING
 
 import libcst as cst
 
 from fastapi_rules.finding import Finding
+from fastapi_rules.model.builder import UNKNOWN_PART
 from fastapi_rules.options import RouteOptions
 from fastapi_rules.project import Endpoint, ProjectIndex
-from fastapi_rules.rules.endpoint_rule import EndpointRule, segment_words
+from fastapi_rules.rules.endpoint_rule import (
+    STREAMED_RESPONSES,
+    WORDS,
+    EndpointRule,
+    segment_words,
+)
+
+# Endings that turn a verb into a plural or a noun of the same action: ``checks``,
+# ``detections``, ``generations``, ``conversion`` (``convert`` loses its ``t``).
+INFLECTIONS = frozenset(
+    {"s", "es", "ed", "ing", "ion", "ions", "ation", "ations", "sion", "sions"}
+)
+# Leading words of a handler name that say nothing about what it does.
+HANDLER_NAME_PREFIXES = frozenset({"api", "handle", "route", "endpoint", "post", "do"})
+
+
+def is_non_creating_word(word: str, words: tuple[str, ...], whole_segment: bool) -> bool:
+    """``word`` (lower case) is one of ``words``, or, when it is a segment of its own,
+    an inflection of one (``checks``) or a word ending in a ``*suffix`` entry."""
+    for entry in words:
+        if entry.startswith("*"):
+            if whole_segment and word.endswith(entry[1:]):
+                return True
+            continue
+        if word == entry:
+            return True
+        if not whole_segment:
+            continue
+        for stem in {entry, entry[:-1] if entry[-1:] in ("e", "t") else entry}:
+            rest = word[len(stem):]
+            if word.startswith(stem) and rest in INFLECTIONS and (
+                stem == entry or entry.endswith("e") or rest.startswith("sion")
+            ):
+                return True
+    return False
+
 
 if TYPE_CHECKING:
     from fastapi_rules.fix import FixContext
@@ -19,10 +57,26 @@ class PostWithoutStatusCode(EndpointRule):
 
     What it does:
     Flags a POST route that declares no `status_code=`, so FastAPI answers
-    `200 OK`. Routes whose path names an action rather than a resource to
-    create (`routes.non_creating_words`: `/login`, `/token`, `/search`,
-    `/orders/{id}/cancel`, `/export`, `/update`, ...) and catch-all proxies
-    (`/{path:path}`) are left alone.
+    `200 OK` where creating a resource answers `201 Created`. Only POSTs that
+    may create are checked; left alone are:
+
+    - paths that name an action rather than a resource to create
+      (`routes.non_creating_words`: `/login`, `/token`, `/search`,
+      `/orders/{id}/cancel`, `/export`, `/update`, `/jsonrpc`, ...; in a
+      one-word segment their inflections too: `/checks`, `/detections`),
+      and handlers named after one (`routes.non_creating_handlers`:
+      `update_chat`, `api_delete_wallet`, `nostr_login`), unless the last
+      segment says it creates (`routes.creating_words`: `/auth/register`);
+    - POSTs to an item (a path ending in a `{parameter}`), handlers also
+      registered for PUT or PATCH (a replace or update), catch-all proxies
+      (`/{path:path}`), paths not known statically (`f"/ext/{ext.id}/..."`)
+      and OpenAPI callback declarations (`{$callback_url}/...`);
+    - handlers that pick the status themselves (`response.status_code = ...`,
+      `return JSONResponse(..., status_code=...)`) or stream their answer
+      (`StreamingResponse`, `FileResponse`, `EventSourceResponse`).
+
+    When the include chain above the route is not resolved, the words of the
+    handler's module name (`configs.py`) count as path words.
 
     Why is this bad?
     Creating a resource answers `201 Created`; clients, generated SDKs and the
@@ -45,14 +99,49 @@ class PostWithoutStatusCode(EndpointRule):
     def problem(self, endpoint: Endpoint, project: ProjectIndex) -> dict[str, str] | None:
         options: RouteOptions = self.options
         route = endpoint.route
-        if "POST" not in route.methods or route.status_code_given or route.is_websocket:
+        if "POST" not in route.methods or route.status_code_given:
             return None
-        words = {word for segment in segment_words(endpoint.full_path) for word in segment}
-        if words & set(options.non_creating_words):
+        path = endpoint.full_path
+        if UNKNOWN_PART in path or path.startswith("{$") or path.rstrip("/").endswith("}"):
+            return None  # not known, a callback declaration, an item, or ``/{path:path}``
+        if self._names_action(endpoint, options):
             return None
-        if endpoint.full_path.endswith(":path}"):
-            return None  # ``/{path:path}``: a proxy or catch-all, not a collection
+        handler = endpoint.handler
+        if handler is not None:
+            if project.handler_methods.get(handler.qualname, frozenset()) & {"PUT", "PATCH"}:
+                return None  # the same handler replaces or updates
+            if handler.sets_status_code or handler.returned_statuses:
+                return None  # the handler answers 201 itself when it creates
+            returned = {*handler.returned_responses, handler.return_annotation or "", route.response_class or ""}
+            if any(name.rsplit(".", 1)[-1] in STREAMED_RESPONSES for name in returned):
+                return None
         return {}
+
+    @staticmethod
+    def _names_action(endpoint: Endpoint, options: RouteOptions) -> bool:
+        """The path, the handler's name or (when the prefix may be lost) its module's
+        name says the POST is an action, and its last segment does not say it creates."""
+        segments = segment_words(endpoint.full_path)
+        if segments and set(segments[-1]) & set(options.creating_words):
+            return False  # ``/auth/register``, ``/channels/create``
+        words = options.non_creating_words
+        for segment in segments:
+            if any(is_non_creating_word(w, words, whole_segment=len(segment) == 1) for w in segment):
+                return True
+        if endpoint.unknown is not None:
+            # the prefix above may be lost: ``include_router(configs.router, prefix="/configs")``
+            if any(w.lower() in words for w in WORDS.findall(PurePath(endpoint.summary.path).stem)):
+                return True
+        if endpoint.handler is not None:
+            name = [w for w in endpoint.handler.name.lower().split("_") if w]
+            while len(name) > 1 and name[0] in HANDLER_NAME_PREFIXES:
+                name.pop(0)
+            stripped = "_".join(name)
+            if set(name) & set(options.creating_words):
+                return False  # ``get_or_create_tag``
+            if any(fnmatch.fnmatchcase(stripped, p.lower()) for p in options.non_creating_handlers):
+                return True
+        return False
 
     def rewrite(
         self, original: cst.CSTNode, updated: cst.CSTNode, context: FixContext, finding: Finding

@@ -2,7 +2,10 @@ from __future__ import annotations
 
 from fastapi_rules.options import RouteOptions
 from fastapi_rules.project import Endpoint, ProjectIndex
-from fastapi_rules.rules.endpoint_rule import EndpointRule
+from fastapi_rules.rules.endpoint_rule import STREAMED_RESPONSES, EndpointRule
+
+NO_CONTENT = 204
+ACCEPTED = 202
 
 
 class DeleteStatus(EndpointRule):
@@ -13,7 +16,11 @@ class DeleteStatus(EndpointRule):
     route declaring `status_code=204` that also declares a `response_model=`
     or returns a value (returning `None`, nothing, or a `Response(...)` object
     is fine). With `routes.allow_delete_with_body = true`, a DELETE answering
-    200 with an explicit `response_model=` is accepted.
+    200 with an explicit `response_model=` is accepted. Also accepted: a
+    DELETE answering `202 Accepted` (the delete finishes in the background), a
+    handler that returns `Response(status_code=204)` itself on the delete
+    path, and one that streams its answer (`StreamingResponse`: not a delete
+    whose status is the issue).
 
     Why is this bad?
     A successful delete has nothing to return: `204 No Content` says so. A 204
@@ -32,7 +39,7 @@ class DeleteStatus(EndpointRule):
         options: RouteOptions = self.options
         route = endpoint.route
         handler = endpoint.handler
-        if route.status_code == 204:
+        if route.status_code == NO_CONTENT:
             has_model = route.response_model not in (None, "None")
             returns_value = handler is not None and "value" in handler.returns_kinds
             if has_model or returns_value:
@@ -41,8 +48,15 @@ class DeleteStatus(EndpointRule):
             return None
         if route.methods != ("DELETE",):
             return None
+        if route.status_code == ACCEPTED:
+            return None  # the delete finishes later (RFC 9110 §15.3.3)
         if options.allow_delete_with_body and route.response_model not in (None, "None"):
             return None
+        if handler is not None and (
+            NO_CONTENT in handler.returned_statuses
+            or any(name.rsplit(".", 1)[-1] in STREAMED_RESPONSES for name in handler.returned_responses)
+        ):
+            return None  # ``return Response(status_code=204)`` on the delete path; a stream
         status = route.status_code if route.status_code_given else 200
         shown = status if status is not None else "a computed status"
         return {"problem": f"answers {shown}; a successful delete answers `status_code=204` with no body"}

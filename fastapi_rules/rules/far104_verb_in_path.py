@@ -3,6 +3,17 @@ from __future__ import annotations
 from fastapi_rules.options import RouteOptions
 from fastapi_rules.project import Endpoint, ProjectIndex
 from fastapi_rules.rules.endpoint_rule import WORDS, EndpointRule
+# Non-creating words that name what a CRUD verb acts on (``update-status``,
+# ``get-config``), not an action of their own.
+THINGS = frozenset(
+    {
+        "status", "state", "settings", "config", "configs", "access", "format", "logs",
+        "valves", "speech", "embeddings", "completions", "transcriptions", "responses",
+        "health", "default", "auth", "chat", "batch", "bulk", "webhook", "webhooks",
+        "callback", "graphql", "rpc", "token", "mfa", "otp", "totp",
+    }
+)
+
 
 class VerbInPath(EndpointRule):
     """Path segment named after an action instead of a resource.
@@ -13,7 +24,9 @@ class VerbInPath(EndpointRule):
     `/deleteItem/{id}`, `/items/update_profile`. Well-known action endpoints
     (`routes.allowed_segments`: `/login`, `/logout`, `/token`, `/refresh`,
     `/search`, `/health`, ...) and other verbs (`/orders/{id}/cancel`) are
-    left alone.
+    left alone, and so is a compound segment whose last word is a non-CRUD
+    action (`routes.non_creating_words`: `/retrieve-test` tests retrieval;
+    `/update-status` is still flagged).
 
     Why is this bad?
     In REST the HTTP method is the verb and the path names the resource:
@@ -35,7 +48,10 @@ class VerbInPath(EndpointRule):
         for segment in endpoint.full_path.split("/"):
             if not segment or segment.startswith("{") or segment.lower() in allowed:
                 continue
-            words = WORDS.findall(segment)
-            if words and words[0].lower() in options.action_verbs:
+            words = [word.lower() for word in WORDS.findall(segment)]
+            if words and words[0] in options.action_verbs:
+                last = words[-1]
+                if len(words) > 1 and last in options.non_creating_words and last not in THINGS:
+                    continue  # ``retrieve-test``: the action is the last word, not CRUD
                 return {"segment": segment}
         return None

@@ -15,7 +15,10 @@ class UndocumentedRoute(Rule):
     Flags a route whose handler has no docstring and whose decorator (or
     `add_api_route(...)` call) gives neither `summary=` nor `description=`.
     Reported on the handler's `def`, also when the handler lives in another
-    module than the route.
+    module than the route. Routes that are no OpenAPI operation are left
+    alone: WebSocket routes, and `include_in_schema=False` on the route, its
+    `APIRouter(...)`, `add_api_route(...)` or an `include_router(...)` above it
+    (a handler also registered on a visible route is still checked).
 
     Why is this bad?
     FastAPI turns the docstring into the operation's description in the
@@ -30,7 +33,7 @@ class UndocumentedRoute(Rule):
 
     def check(self, summary: ModuleSummary, project: ProjectIndex) -> Iterator[Finding]:
         reported: set[str] = set()
-        for endpoint in project.endpoints:
+        for endpoint in project.schema_endpoints:
             handler = endpoint.handler
             if (
                 handler is None

@@ -35,7 +35,7 @@ class UntaggedRouter(Rule):
                 continue
             if site.qualname not in project.routers:
                 continue
-            routes = [e for e in project.endpoints if project.resolve(e.route.receiver) == site.qualname]
+            routes = [e for e in project.schema_endpoints if project.resolve(e.route.receiver) == site.qualname]
             if not any(endpoint.app for endpoint in routes):
                 continue  # no app of this project serves it: whoever includes it tags it
             if all(endpoint.tags for endpoint in routes):

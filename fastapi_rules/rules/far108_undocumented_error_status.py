@@ -18,7 +18,13 @@ class UndocumentedErrorStatus(Rule):
     (followed across modules). 422 is documented by FastAPI itself, and a
     status below 400 is FAR504's. A route
     with a `responses=` that is not a dict literal on any level
-    (`responses=error_docs(404)`, `{**COMMON, ...}`) is left alone.
+    (`responses=error_docs(404)`, `{**COMMON, ...}`) is left alone, and so are
+    routes that are no OpenAPI operation (WebSocket routes, and
+    `include_in_schema=False` on the route, its router or an include above it).
+    A raise inside a `try` whose first clause that catches it
+    (`except HTTPException`, `except Exception`, bare `except`) does not
+    re-raise it is not an answer of the route: the client gets what that
+    clause answers (checked on its own raise).
 
     Why is this bad?
     The OpenAPI schema then promises only the success response: clients and
@@ -32,7 +38,7 @@ class UndocumentedErrorStatus(Rule):
 
     def check(self, summary: ModuleSummary, project: ProjectIndex) -> Iterator[Finding]:
         reported: set[tuple[str, int]] = set()  # (handler, status): at its first raise
-        for endpoint in project.endpoints:
+        for endpoint in project.schema_endpoints:
             handler = endpoint.handler
             if handler is None or project.function_modules.get(handler.qualname) is not summary:
                 continue

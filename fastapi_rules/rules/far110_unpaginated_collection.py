@@ -10,6 +10,12 @@ COLLECTION = re.compile(
     r"^(builtins\.list|list|typing\.List|typing\.Sequence|collections\.abc\.Sequence)\["
 )
 
+# A list of scalars is a vocabulary (tags, currency codes, the distinct values of a
+# facet), bounded by what it enumerates rather than by the rows of a table.
+SCALAR_LIST = re.compile(
+    r"^[\w.]*(list|List|Sequence)\[(builtins\.)?(str|int|float|bool|bytes|uuid\.UUID)\]$"
+)
+
 
 class UnpaginatedCollection(EndpointRule):
     """Collection GET route without pagination parameters.
@@ -20,7 +26,10 @@ class UnpaginatedCollection(EndpointRule):
     the handler nor any dependency it uses (followed across modules) takes a
     pagination parameter (`routes.pagination_parameters`: `limit`, `offset`,
     `skip`, `page`, `page_size`, `per_page`, `size`, `cursor`). Routes whose
-    dependencies cannot all be resolved are left alone.
+    dependencies cannot all be resolved are left alone, and so are lists of
+    scalars (`list[str]`, `list[int]`: tag vocabularies, currency codes, the
+    distinct values of a facet) and handlers whose every `return` is a
+    `Response` object (a redirect to where the list moved).
 
     Why is this bad?
     An unbounded list grows with the data: one request eventually returns
@@ -42,6 +51,11 @@ class UnpaginatedCollection(EndpointRule):
         annotation = project.response_annotation(endpoint)
         if annotation is None or not COLLECTION.match(annotation):
             return None
+        if SCALAR_LIST.match(annotation):
+            return None  # ``list[str]``: lookup values (tags, currencies, ids of a facet)
+        handler = endpoint.handler
+        if handler is not None and handler.returns_kinds == ("response",):
+            return None  # every return is a ``Response`` (a redirect shim): no list is sent
         received = project.parameter_names(endpoint)
         if received is None or set(received) & set(options.pagination_parameters):
             return None

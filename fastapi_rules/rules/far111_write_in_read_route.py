@@ -15,7 +15,12 @@ class WriteInReadRoute(Rule):
     Flags `session.add/add_all/delete/merge/commit()` (on a receiver named
     `session`, `db`, `db_session`, `conn`, `connection` or `tx`) and SQLAlchemy
     `insert()`/`update()`/`delete()` statements written directly in the
-    handler of a GET or HEAD route.
+    handler of a GET or HEAD route. A commit that persists only an audit or
+    access-log row is a write too, and is flagged: which rows a `commit()`
+    persists is not known statically (helpers stage them), and an audit row
+    written on every crawler or prefetch hit is the problem the rule is
+    about. Record such rows in a background task or a session of their own,
+    or silence the line with `# noqa: FAR111` where that is intended.
 
     Why is this bad?
     GET and HEAD are safe methods: crawlers, link previews, prefetching,
@@ -30,7 +35,7 @@ class WriteInReadRoute(Rule):
 
     def check(self, summary: ModuleSummary, project: ProjectIndex) -> Iterator[Finding]:
         reported: set[tuple[str, int]] = set()
-        for endpoint in project.endpoints:
+        for endpoint in project.http_endpoints:
             handler = endpoint.handler
             methods = set(endpoint.route.methods)
             if (

@@ -19,9 +19,13 @@ class LeakedErrorDetail(Rule):
     `JSONResponse`, or a dict returned by a route or exception handler. The
     same values in a log call are fine, and so is the message of an exception
     caught by its own type (`except ValueError as e`), which is usually meant
-    for the caller. In an exception handler registered for `Exception` (or
-    500), the exception it receives counts as broadly caught; a handler for
-    the project's own error class may show its message.
+    for the caller, or under `if isinstance(e, ConflictError):` (or
+    `type(e) is ...`, `if "known message" in str(e):`) in a broad clause,
+    which narrows it the same way. The exception only tested in a condition
+    (`"a" if e.args == ... else "b"`, a comparison) is not sent. One finding
+    per response: the first leak in it. In an exception handler registered
+    for `Exception` (or 500), the exception it receives counts as broadly
+    caught; a handler for the project's own error class may show its message.
 
     Why is this bad?
     An unexpected exception's text carries SQL, file paths, hostnames, library

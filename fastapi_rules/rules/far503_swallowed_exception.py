@@ -15,9 +15,17 @@ class SwallowedException(Rule):
     Flags `except Exception:`, `except BaseException:` and bare `except:` in a
     route handler when the clause contains no logging call (`logger.*`,
     `logging.*`, `log.*`, `sentry_sdk.capture_exception`,
-    `traceback.print_exc`) and no `raise` (re-raising, or raising an
-    `HTTPException` from it, both count). Narrow `except` clauses and helper
-    functions are left alone.
+    `traceback.print_exc`) and does not hand the failure on. Handing it on is:
+    a `raise` (re-raising, or raising an `HTTPException` from it), returning an
+    error response (`return JSONResponse(..., status_code=500)`) or setting
+    an error status for the answer (`code = 500`); a `raise` right after the
+    `try`, or an `if` on a name the clause set that raises (`ready = False`
+    then `if not ready: raise ...`); falling through, without a `return`, to
+    the `raise` that ends the handler. Also left alone: parse fallbacks (`try:
+    data = r.json()` with a clause that only assigns `data` another value),
+    clauses nested in an `except` that logs or raises (they guard the
+    building of its error detail), narrow `except` clauses, helper functions
+    and WebSocket routes.
 
     Why is this bad?
     The failure disappears: the client gets a success or a vague error, and

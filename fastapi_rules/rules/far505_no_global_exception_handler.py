@@ -19,6 +19,10 @@ class NoGlobalExceptionHandler(Rule):
     `@app.exception_handler(Exception)`, nor `FastAPI(exception_handlers=
     {Exception: ...})`, including registrations made in another module or in a
     `def setup(app: FastAPI)` helper. Reported on the `FastAPI(...)` call.
+    An app with no routes of its own that only mounts other apps
+    (`app.mount("/api", api_app)`) is left alone: an error inside a mounted
+    app is answered by that app's own handlers, so each mounted app is
+    checked instead.
 
     Why is this bad?
     An unexpected error then reaches the client as Starlette's plain-text
@@ -40,5 +44,6 @@ class NoGlobalExceptionHandler(Rule):
                 and not site.open_keywords  # ``FastAPI(**kwargs)`` may pass exception_handlers
                 and project.is_app(site.qualname)
                 and not project.handles_exception(site.qualname, CATCH_ALL_HANDLED)
+                and not project.only_mounts_apps(site.qualname)
             ):
                 yield self.finding(summary, site.location, app=site.qualname.rsplit(".", 1)[-1])

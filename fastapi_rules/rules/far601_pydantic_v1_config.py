@@ -48,6 +48,10 @@ class PydanticV1Config(Rule):
     modules), and v1 keys such as `orm_mode`, `allow_population_by_field_name`
     or `schema_extra` given to `model_config`. Classes that are not models, and
     models built on `pydantic.v1` on purpose, are left alone.
+    A project written for Pydantic v1 (a module imports what only v1 has,
+    `from pydantic import BaseSettings` or `pydantic.schema`, and none imports
+    what only v2 has, `ConfigDict` or `field_validator`) is left alone: the v2
+    spelling does not exist there.
 
     Why is this bad?
     Pydantic v2 ignores or only warns about the v1 spelling: `orm_mode` no longer
@@ -71,6 +75,8 @@ class PydanticV1Config(Rule):
     fix_node = ("ClassDef", "Arg", "DictElement")
 
     def check(self, summary: ModuleSummary, project: ProjectIndex) -> Iterator[Finding]:
+        if project.targets_pydantic_v1:
+            return  # the v2 spelling does not exist there
         for site in summary.v1_sites:
             if site.kind not in ("config_class", "config_key") or not project.is_model(site.owner):
                 continue

@@ -28,6 +28,10 @@ class PydanticV1Validator(Rule):
     What it does:
     Flags `@validator` and `@root_validator` imported from `pydantic` (under any
     alias). `pydantic.v1` imports, chosen on purpose for v1 code, are left alone.
+    A project written for Pydantic v1 (a module imports what only v1 has,
+    `from pydantic import BaseSettings` or `pydantic.schema`, and none imports
+    what only v2 has, `ConfigDict` or `field_validator`) is left alone: the v2
+    spelling does not exist there.
 
     Why is this bad?
     Both are deprecated in Pydantic v2 and behave differently from their
@@ -53,6 +57,8 @@ class PydanticV1Validator(Rule):
     fix_node = ("FunctionDef",)
 
     def check(self, summary: ModuleSummary, project: ProjectIndex) -> Iterator[Finding]:
+        if project.targets_pydantic_v1:
+            return  # the v2 spelling does not exist there
         for site in summary.v1_sites:
             if site.kind == "validator":
                 yield self.finding(

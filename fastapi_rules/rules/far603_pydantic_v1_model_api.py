@@ -36,6 +36,10 @@ class PydanticV1ModelApi(Rule):
     or local variable whose type is a model (annotation, `Model(...)`,
     `Model.model_validate(...)`), across modules. Calls on anything else, such
     as `response.json()` on an HTTP response or `dict.copy()`, are left alone.
+    A project written for Pydantic v1 (a module imports what only v1 has,
+    `from pydantic import BaseSettings` or `pydantic.schema`, and none imports
+    what only v2 has, `ConfigDict` or `field_validator`) is left alone: the v2
+    spelling does not exist there.
 
     Why is this bad?
     These methods are deprecated in Pydantic v2, warn on every call and will be
@@ -53,6 +57,8 @@ class PydanticV1ModelApi(Rule):
     fix_node = ("Call",)
 
     def check(self, summary: ModuleSummary, project: ProjectIndex) -> Iterator[Finding]:
+        if project.targets_pydantic_v1:
+            return  # the v2 spelling does not exist there
         for site in summary.v1_sites:
             if site.kind == "model_api" and project.is_model(site.owner):
                 yield self.finding(

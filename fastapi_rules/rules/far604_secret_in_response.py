@@ -3,7 +3,7 @@ from __future__ import annotations
 from fastapi_rules.model.pydantic import NON_SECRET_TYPES
 from fastapi_rules.options import SchemaOptions
 from fastapi_rules.project import Endpoint, ProjectIndex
-from fastapi_rules.rules.endpoint_rule import EndpointRule
+from fastapi_rules.rules.endpoint_rule import EndpointRule, segment_words
 
 
 class SecretInResponse(EndpointRule):
@@ -21,6 +21,9 @@ class SecretInResponse(EndpointRule):
     cannot hold the secret's value are left alone: flags, numbers, dates,
     `SecretStr` (serialised masked), nested models, and fields a
     `@field_validator`/`@field_serializer` rewrites (a masking validator).
+    A POST or PUT route that issues a credential (`schemas.issuance_words` in
+    its path or handler name: `/api-keys`, `rotate_signing_secret`) may return
+    the new secret once, in a model that no GET route returns.
 
     Why is this bad?
     Whatever the response model declares is serialised to every caller. A
@@ -43,7 +46,10 @@ class SecretInResponse(EndpointRule):
             if project.classes[name].is_table:
                 return {"problem": f"is the table class `{name.rsplit('.', 1)[-1]}`"}
         token_allowed = project.is_public(endpoint.full_path)
-        pending = [(model, model.rsplit(".", 1)[-1]) for model in project.model_classes(annotation)]
+        models = project.model_classes(annotation)
+        if self._issues_credential(endpoint) and not set(models) & project.read_response_models:
+            return None  # ``POST /api-keys`` returns the new key once; no GET reads it back
+        pending = [(model, model.rsplit(".", 1)[-1]) for model in models]
         seen: set[str] = set()
         while pending:
             model, trail = pending.pop(0)
@@ -62,6 +68,14 @@ class SecretInResponse(EndpointRule):
                     (nested, f"{trail}.{field}") for nested in project.model_classes(field_annotation)
                 )
         return None
+
+    def _issues_credential(self, endpoint: Endpoint) -> bool:
+        if not {"POST", "PUT"} & set(endpoint.route.methods):
+            return False
+        words = {word for segment in segment_words(endpoint.full_path) for word in segment}
+        if endpoint.handler is not None:
+            words.update(endpoint.handler.name.lower().split("_"))
+        return bool(words & set(self.options.issuance_words))
 
 
 def _may_carry_secret(annotation: str) -> bool:
