@@ -17,6 +17,7 @@ import yaml
 
 from fastapi_rules.options import (
     ERROR_PRESETS,
+    ArchitectureOptions,
     AuthOptions,
     BlockingOptions,
     ErrorOptions,
@@ -40,6 +41,7 @@ SECTIONS = {
     "schemas": SchemaOptions,
     "routes": RouteOptions,
     "secrets": SecretOptions,
+    "architecture": ArchitectureOptions,
 }
 TOP_LEVEL_LISTS = ("select", "ignore", "exclude", "src")
 
@@ -61,6 +63,7 @@ class Config:
     schemas: SchemaOptions = field(default_factory=SchemaOptions)
     routes: RouteOptions = field(default_factory=RouteOptions)
     secrets: SecretOptions = field(default_factory=SecretOptions)
+    architecture: ArchitectureOptions = field(default_factory=ArchitectureOptions)
     path: Path | None = None  # the file it was read from
 
     @property
