@@ -187,8 +187,11 @@ class ArchitectureFacts:
                 and not self._is_http_client(func.value)
             ):
                 draft.defer("session_syncs", CallSite(f"{receiver_name}.{func.attr.value}()"), node)
-            if isinstance(func.value, cst.Name):
-                self._global_use(draft, func.value, node)
+            base = func.value
+            while isinstance(base, cst.Attribute):  # ``mongo.stats.views.insert_one(...)``
+                base = base.value
+            if isinstance(base, cst.Name):
+                self._global_use(draft, base, node)
         for arg in node.args:
             if isinstance(arg.value, cst.Name):
                 self._global_use(draft, arg.value, node)

@@ -38,6 +38,7 @@ from fastapi_rules.rules.far704_insecure_cookie import InsecureCookie
 from fastapi_rules.rules.far705_naive_utcnow import NaiveUtcnow
 from fastapi_rules.rules.far706_debug_flag import DebugFlag
 from fastapi_rules.rules.far801_fat_handler import FatHandler
+from fastapi_rules.rules.far802_global_resource import GlobalResource
 from fastapi_rules.rules.far803_startup_event import StartupEvent
 from fastapi_rules.rules.far804_untyped_handler_parameter import UntypedHandlerParameter
 from fastapi_rules.rules.far805_depends_default import DependsDefault
@@ -79,6 +80,7 @@ ALL_RULES: tuple[type[Rule], ...] = (
     NaiveUtcnow,
     DebugFlag,
     FatHandler,
+    GlobalResource,
     StartupEvent,
     UntypedHandlerParameter,
     DependsDefault,
