@@ -17,6 +17,7 @@ import yaml
 
 from fastapi_rules.options import (
     ERROR_PRESETS,
+    ArchitectureOptions,
     AuthOptions,
     BlockingOptions,
     CredentialOptions,
@@ -44,6 +45,7 @@ SECTIONS = {
     "isolation": IsolationOptions,
     "credentials": CredentialOptions,
     "secrets": SecretOptions,
+    "architecture": ArchitectureOptions,
 }
 TOP_LEVEL_LISTS = ("select", "extend_select", "ignore", "extend_ignore", "exclude", "src")
 CODE_LISTS = ("select", "extend_select", "ignore", "extend_ignore")
@@ -73,6 +75,7 @@ class Config:
     isolation: IsolationOptions = field(default_factory=IsolationOptions)
     credentials: CredentialOptions = field(default_factory=CredentialOptions)
     secrets: SecretOptions = field(default_factory=SecretOptions)
+    architecture: ArchitectureOptions = field(default_factory=ArchitectureOptions)
     path: Path | None = None  # the file it was read from
 
     @property

@@ -341,3 +341,17 @@ class SecretOptions:
 
     def is_logged_secret(self, name: str) -> bool:
         return _matches(name, self.logged_names)
+
+
+@dataclass(frozen=True)
+class ArchitectureOptions:
+    """``[tool.fastapi-rules.architecture]``"""
+
+    max_statements: int = field(
+        default=15,
+        metadata={"help": "Most statements a route handler may have (FAR801), counted recursively, the docstring excluded."},
+    )
+    session_writes: bool = field(
+        default=True,
+        metadata={"help": "A session write in the handler (`add`, `commit`, `delete`, `flush`, `refresh`, `merge`, `insert()`...) makes it fat too (FAR801)."},
+    )

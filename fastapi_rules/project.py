@@ -26,6 +26,7 @@ from fastapi_rules.model.builder import (
     PARAMETER_APP,
     located_summary,
 )
+from fastapi_rules.model.architecture import CALL_OF, SESSION_FACTORY
 from fastapi_rules.model.database import ASYNC_SESSIONS, SYNC_SESSIONS
 from fastapi_rules.model.errors import CATCH_ALL_HANDLED
 from fastapi_rules.model.pydantic import (
@@ -844,6 +845,22 @@ class ProjectIndex:
         """The HTTP endpoints that are OpenAPI operations (not ``include_in_schema=False``
         on any level): what the documentation rules check."""
         return tuple(e for e in self.http_endpoints if e.in_schema)
+
+    # -- architecture (RULES-SPEC §FAR8xx) -----------------------------------------------
+    @cached_property
+    def module_resources(self) -> dict[str, str]:
+        """Module-level names holding a per-request resource (session, client,
+        connection), by qualified name, with what they hold (FAR802)."""
+        declared = {name: kind for summary in self.summaries for name, kind in summary.resources}
+        found: dict[str, str] = {}
+        for name, kind in declared.items():
+            if kind.startswith(CALL_OF):  # ``db = SessionLocal()``, ``SessionLocal`` imported
+                factory = self.resolve(kind[len(CALL_OF):])
+                if declared.get(factory or "") == SESSION_FACTORY:
+                    found[name] = "database session"
+            elif kind != SESSION_FACTORY:
+                found[name] = kind
+        return found
 
     # -- errors --------------------------------------------------------------------------
     @cached_property

@@ -84,3 +84,23 @@ def test_too_deep_nesting_is_a_finding_not_a_crash(tmp_path: Path) -> None:
     assert [(f.code, f.message) for f in result.findings] == [
         ("FAR001", "cannot parse file: nested too deeply to analyse")
     ]
+
+
+def test_secrets_check_tests_reports_test_files_at_their_literals() -> None:
+    """Test files are skipped by default; with ``secrets.check_tests`` their findings are
+    placed on demand (the builder takes no positions for sites in test files)."""
+    import dataclasses
+
+    from fastapi_rules.api import config_for
+    from fastapi_rules.options import SecretOptions
+
+    case = FIXTURES / "FAR701" / "good_test_fixtures"
+    config = dataclasses.replace(
+        config_for([case]), select=("FAR701",), secrets=SecretOptions(check_tests=True)
+    )
+    found = {(Path(f.path).name, f.line, f.column, f.code) for f in lint([case], config).findings}
+    # ``TEST_PASSWORD = "test-password"`` is made of its name's words: not a secret
+    assert found == {
+        ("conftest.py", 3, 14, "FAR701"),
+        ("conftest.py", 7, 52, "FAR701"),
+    }

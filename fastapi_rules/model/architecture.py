@@ -77,12 +77,14 @@ class ArchitectureFacts:
         self.event_handlers: list[EventHandlerSite] = []
         self.resources: list[tuple[str, str]] = []
         self._statement_counts: list[int] = []
+        self._http_clients: list[set[str]] = []  # per open function: ``async with aiohttp.ClientSession() as session``
 
     # -- functions --------------------------------------------------------------------
     def _enter_architecture(self, node: cst.FunctionDef) -> None:
         """After the builder opened the function's draft and scope."""
         draft = self._function  # type: ignore[attr-defined]
         self._statement_counts.append(0)
+        self._http_clients.append(set())
         for decorator in node.decorators:
             expression = decorator.decorator
             if (
@@ -111,6 +113,7 @@ class ArchitectureFacts:
 
     def _leave_architecture(self, draft: object, node: cst.FunctionDef) -> dict[str, object]:
         """The function's architecture fields of ``FunctionInfo``."""
+        self._http_clients.pop()
         count = self._statement_counts.pop() - 1  # its own body block
         if node.get_docstring() is not None:
             count -= 1
@@ -126,13 +129,37 @@ class ArchitectureFacts:
         if self._statement_counts:
             self._statement_counts[-1] += len(node.body)
 
-    def visit_SimpleStatementSuite(self, node: cst.SimpleStatementSuite) -> None:
+    def _count_suite(self, node: cst.SimpleStatementSuite) -> None:
         if self._statement_counts:  # ``if x: return y`` on one line: the block and its body
             self._statement_counts[-1] += 1 + len(node.body)
 
-    def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
+    def _count_block(self, node: cst.IndentedBlock) -> None:
         if self._statement_counts:  # a compound statement, or one of its clauses
             self._statement_counts[-1] += 1
+
+    def _note_with_item(self, node: cst.WithItem) -> None:
+        if (
+            self._http_clients
+            and node.asname is not None
+            and isinstance(node.asname.name, cst.Name)
+            and isinstance(node.item, cst.Call)
+        ):
+            name = node.asname.name.value
+            if RESOURCE_CONSTRUCTORS.get(self.names.resolve(node.item.func) or "") == "HTTP client":  # type: ignore[attr-defined]
+                self._http_clients[-1].add(name)
+            else:
+                self._http_clients[-1].discard(name)
+
+    def _is_http_client(self, receiver: cst.BaseExpression) -> bool:
+        """``session.delete(url)`` on an aiohttp/requests/httpx session is an HTTP call,
+        not a database write (FAR111, FAR801)."""
+        if not isinstance(receiver, cst.Name) or not self._http_clients:
+            return False
+        draft = self._function  # type: ignore[attr-defined]
+        local_type = draft.local_types.get(receiver.value) if draft is not None else None
+        return receiver.value in self._http_clients[-1] or (
+            RESOURCE_CONSTRUCTORS.get(local_type or "") == "HTTP client"
+        )
 
     # -- calls and bindings -----------------------------------------------------------
     def _architecture_call(self, node: cst.Call, callee: str | None) -> None:
@@ -154,10 +181,17 @@ class ArchitectureFacts:
             return
         if isinstance(func, cst.Attribute):
             receiver_name = (dotted_name(func.value) or "").rsplit(".", 1)[-1].lower()
-            if func.attr.value in SESSION_SYNCS and receiver_name in SESSION_RECEIVERS:
+            if (
+                func.attr.value in SESSION_SYNCS
+                and receiver_name in SESSION_RECEIVERS
+                and not self._is_http_client(func.value)
+            ):
                 draft.defer("session_syncs", CallSite(f"{receiver_name}.{func.attr.value}()"), node)
-            if isinstance(func.value, cst.Name):
-                self._global_use(draft, func.value, node)
+            base = func.value
+            while isinstance(base, cst.Attribute):  # ``mongo.stats.views.insert_one(...)``
+                base = base.value
+            if isinstance(base, cst.Name):
+                self._global_use(draft, base, node)
         for arg in node.args:
             if isinstance(arg.value, cst.Name):
                 self._global_use(draft, arg.value, node)

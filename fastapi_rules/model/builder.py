@@ -35,7 +35,11 @@ from fastapi_rules.model.blocking import (
     LIBRARY_ROOTS,
     blocking_method,
 )
-from fastapi_rules.model.architecture import ARCHITECTURE_SITE_FIELDS, ArchitectureFacts
+from fastapi_rules.model.architecture import (
+    ARCHITECTURE_SITE_FIELDS,
+    SESSION_RECEIVERS,
+    ArchitectureFacts,
+)
 from fastapi_rules.model.credentials import CredentialFacts
 from fastapi_rules.model.database import DatabaseFacts
 from fastapi_rules.model.errors import ErrorFacts
@@ -986,7 +990,7 @@ class ModuleModelBuilder(
             draft.defer("db_writes", CallSite(f"{callee.rsplit('.', 1)[-1]}()"), node)
         elif isinstance(func, cst.Attribute) and func.attr.value in SESSION_WRITE_METHODS:
             receiver = (dotted_name(func.value) or "").rsplit(".", 1)[-1].lower()
-            if receiver in ("db", "session", "db_session", "conn", "connection", "tx"):
+            if receiver in SESSION_RECEIVERS and not self._is_http_client(func.value):
                 draft.defer("db_writes", CallSite(f"{receiver}.{func.attr.value}()"), node)
 
     def _call_graph(self, node: cst.Call, callee: str) -> None:
@@ -1113,6 +1117,7 @@ class ModuleModelBuilder(
             strings[node.target.value] = (text + added[0], interpolated or added[1], nodes + added[2])
 
     def visit_WithItem(self, node: cst.WithItem) -> None:
+        self._note_with_item(node)
         draft = self._function
         if draft is None or node.asname is None or not isinstance(node.asname.name, cst.Name):
             return

@@ -125,9 +125,11 @@ class ErrorFacts:
 
     def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
         self._enter_block(node)
+        self._count_block(node)  # type: ignore[attr-defined]  # ArchitectureFacts (FAR801)
 
     def visit_SimpleStatementSuite(self, node: cst.SimpleStatementSuite) -> None:
         self._enter_block(node)
+        self._count_suite(node)  # type: ignore[attr-defined]  # ArchitectureFacts (FAR801)
 
     def leave_SimpleStatementSuite(self, original_node: cst.SimpleStatementSuite) -> None:
         self._leave_block(original_node)

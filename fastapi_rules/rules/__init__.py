@@ -44,6 +44,8 @@ from fastapi_rules.rules.far703_logged_secret import LoggedSecret
 from fastapi_rules.rules.far704_insecure_cookie import InsecureCookie
 from fastapi_rules.rules.far705_naive_utcnow import NaiveUtcnow
 from fastapi_rules.rules.far706_debug_flag import DebugFlag
+from fastapi_rules.rules.far801_fat_handler import FatHandler
+from fastapi_rules.rules.far802_global_resource import GlobalResource
 from fastapi_rules.rules.far803_startup_event import StartupEvent
 from fastapi_rules.rules.far804_untyped_handler_parameter import UntypedHandlerParameter
 from fastapi_rules.rules.far805_depends_default import DependsDefault
@@ -91,6 +93,8 @@ ALL_RULES: tuple[type[Rule], ...] = (
     InsecureCookie,
     NaiveUtcnow,
     DebugFlag,
+    FatHandler,
+    GlobalResource,
     StartupEvent,
     UntypedHandlerParameter,
     DependsDefault,

@@ -1,8 +1,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
-from fastapi_rules.model import SettingSite
+from fastapi_rules.finding import Finding
+from fastapi_rules.model import ModuleSummary, SettingSite
+from fastapi_rules.project import ProjectIndex
 from fastapi_rules.rules.setting_rule import SecretRule
 
 _WORDS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
@@ -49,7 +52,7 @@ class HardcodedSecret(SecretRule):
     seed = "000 §7 and §9 (never hardcode secrets); 001 (configuration from the environment)"
     kind = "secret"
 
-    def check(self, summary, project):  # type: ignore[no-untyped-def]
+    def check(self, summary: ModuleSummary, project: ProjectIndex) -> Iterator[Finding]:
         yield from super().check(summary, project)
         if summary.is_test and not self.checks_tests():
             return
