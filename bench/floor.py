@@ -3,7 +3,9 @@
     python bench/floor.py PATHS... [--mode parse|position|ast]
 
 ``parse`` is ``libcst.parse_module`` of each file's bytes (the engine's one parse);
-``position`` adds ``MetadataWrapper(...).resolve(PositionProvider)``; ``ast`` is the
+``visit`` adds a walk with a visitor that does nothing (LibCST's own traversal cost,
+which the model builder's one traversal cannot go below); ``position`` adds
+``MetadataWrapper(...).resolve(PositionProvider)`` instead; ``ast`` is the
 stdlib ``ast.parse``, for reference. Prints one JSON line: files, lines, seconds and CPU seconds
 (the parse loop alone, without the interpreter's start-up and imports).
 """
@@ -35,7 +37,7 @@ def python_files(paths: list[Path]) -> list[Path]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("paths", nargs="+", type=Path)
-    parser.add_argument("--mode", choices=("parse", "position", "ast"), default="parse")
+    parser.add_argument("--mode", choices=("parse", "visit", "position", "ast"), default="parse")
     args = parser.parse_args()
     import libcst as cst
     from libcst.metadata import MetadataWrapper, PositionProvider
@@ -51,7 +53,9 @@ def main() -> None:
                 ast.parse(data)
                 continue
             module = cst.parse_module(data)
-            if args.mode == "position":
+            if args.mode == "visit":
+                module.visit(cst.CSTVisitor())
+            elif args.mode == "position":
                 MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
         except (SyntaxError, ValueError, RecursionError, cst.ParserSyntaxError):
             failed += 1

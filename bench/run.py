@@ -295,6 +295,7 @@ class CorpusResult:
     floor_seconds: float | None  # CPU of the parse loop alone, inside the floor process
     floor_position: float | None
     floor_ast: float | None
+    floor_visit: float | None = None
 
 
 def bench_corpus(
@@ -325,11 +326,12 @@ def bench_corpus(
             toucher.restore()
     reports = [json.loads(s.stdout) for s in series["libcst-floor"].samples if s.stdout.strip()]
     floor_seconds = statistics.median(r["cpu"] for r in reports) if reports else None
-    position = ast_seconds = None
-    if runs > 1:  # the reference figures cost two more parses of everything: not in --quick
+    position = ast_seconds = visit = None
+    if runs > 1:  # the reference figures cost more parses of everything: not in --quick
+        visit = json.loads(run_once(floor + ["--mode", "visit"], target, True).stdout)["cpu"]
         position = json.loads(run_once(floor + ["--mode", "position"], target, True).stdout)["cpu"]
         ast_seconds = json.loads(run_once(floor + ["--mode", "ast"], target, True).stdout)["cpu"]
-    return CorpusResult(name, len(files), lines, series, floor_seconds, position, ast_seconds)
+    return CorpusResult(name, len(files), lines, series, floor_seconds, position, ast_seconds, visit)
 
 
 def flake8_plugin_time(target: Path, runs: int) -> tuple[float, float, Path] | None:
@@ -382,6 +384,7 @@ def corpus_table(result: CorpusResult) -> list[str]:
         "",
         f"LibCST floor inside its process (CPU of the parse loop only): {_seconds(result.floor_seconds)} s"
         f" → ours-cold CPU / parse loop = {_ratio(ours.median('cpu'), result.floor_seconds)};"
+        f" with a no-op visitor's walk: {_seconds(result.floor_visit)} s;"
         f" with PositionProvider: {_seconds(result.floor_position)} s;"
         f" stdlib ast.parse: {_seconds(result.floor_ast)} s.",
         "",
@@ -482,7 +485,7 @@ def main() -> None:
     parser.add_argument("--corpora", default=None,
                         help="comma-separated real corpora (default: all; 'none' for none): "
                         + ", ".join(c[0] for c in CORPORA))
-    parser.add_argument("--synthetic", type=int, action="append", help="synthetic project sizes (default 600)")
+    parser.add_argument("--synthetic", type=int, action="append", help="synthetic project sizes (default 600; 0 for none)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--quick", action="store_true", help="1 run, 40 synthetic files, no real corpora")
@@ -514,7 +517,7 @@ def main() -> None:
     features = detect_features(ours)
     wanted = None if args.peers is None else set(args.peers.split(","))
     targets_dirs = [(name, corpus_path(name, root)) for name in names]
-    targets_dirs += [(f"synthetic-{n}", synthetic_path(n, args.seed, root)) for n in (args.synthetic or [600])]
+    targets_dirs += [(f"synthetic-{n}", synthetic_path(n, args.seed, root)) for n in (args.synthetic or [600]) if n > 0]
     cores = os.cpu_count() or 1
     results = []
     for name, target in targets_dirs:
