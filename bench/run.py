@@ -416,7 +416,7 @@ def targets(results: list[CorpusResult], features: Features, plugin: tuple[float
                 pairs.append((r.name, r.series[peer].median("wall") / r.series["ours-cold"].median("wall"),
                               r.series[peer].median("cpu") / r.series["ours-cold"].median("cpu")))
         ok = None if not pairs else all(w >= factor for _, w, _ in pairs)
-        rows.append(f"| {label} (wall) | {status(ok)} | "
+        rows.append(f"| {label} (wall; figure: peer time ÷ ours) | {status(ok)} | "
                     + (", ".join(f"{n} {w:.1f}× wall, {c:.1f}× CPU" for n, w, c in pairs) or "peer not run") + " |")
     if features.jobs:
         speedups = []
