@@ -2,6 +2,7 @@
 quick run of ``bench/run.py`` (no peers, a tiny project) writes its results."""
 from __future__ import annotations
 
+import importlib.util
 import subprocess
 import sys
 from pathlib import Path
@@ -9,9 +10,12 @@ from pathlib import Path
 import libcst as cst
 
 BENCH = Path(__file__).resolve().parent.parent / "bench"
-sys.path.insert(0, str(BENCH))
-
-from generate import generate  # noqa: E402
+# loaded by path: bench/ is scripts, not a package, and must not go on sys.path
+_spec = importlib.util.spec_from_file_location("bench_generate", BENCH / "generate.py")
+assert _spec is not None and _spec.loader is not None
+_generate_module = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_generate_module)
+generate = _generate_module.generate
 
 
 def test_generated_project_parses_and_mounts_its_routers(tmp_path: Path) -> None:

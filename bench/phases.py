@@ -1,6 +1,6 @@
 """Where a cold scan's time goes, phase by phase, measured from outside the package.
 
-    python bench/profile.py [--corpora langflow] [--synthetic 600] [--results bench/RESULTS.md]
+    python bench/phases.py [--corpora langflow] [--synthetic 600] [--results bench/RESULTS.md]
 
 Runs ``fastapi_rules.engine.lint`` in this process with timers wrapped around the
 engine's steps (monkeypatched here: nothing in ``fastapi_rules/`` changes): reading,
