@@ -13,6 +13,7 @@ import os
 import re
 import tokenize
 import traceback
+import warnings
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -206,7 +207,9 @@ def _cpython_verdict(text: str, shown: str) -> SyntaxError | str | None:
     brackets, 10,000 chained operators), so such a file never reaches it.
     """
     try:
-        tree = compile(text, shown, "exec", dont_inherit=True, flags=ast.PyCF_ONLY_AST)
+        with warnings.catch_warnings():  # its SyntaxWarnings are not ours to print
+            warnings.simplefilter("ignore")
+            tree = compile(text, shown, "exec", dont_inherit=True, flags=ast.PyCF_ONLY_AST)
     except SyntaxError as error:
         if error.msg.startswith("too many nested parentheses"):
             return "syntax error: too many nested parentheses"
