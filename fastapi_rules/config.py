@@ -136,23 +136,60 @@ def load_config(path: Path | None, known_codes: tuple[str, ...]) -> Config:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
-        raise ConfigError(f"{path}: cannot read config: {error}") from None
+        raise ConfigError(f"{path}: cannot read config: {_one_line(error)}") from None
+    if not text.strip():
+        raise ConfigError(f"{path}: the file is empty; {_EXPECTED_TABLE} (or delete the file)")
     if path.name.endswith((".yaml", ".yml")):
         try:
             data = yaml.safe_load(text)
         except yaml.YAMLError as error:
-            raise ConfigError(f"{path}: invalid YAML: {_one_line(error)}") from None
-        if data is None:
-            data = {}
+            raise ConfigError(_yaml_error(path, error)) from None
+        if data is None:  # only comments
+            raise ConfigError(f"{path}: no settings in the file; {_EXPECTED_TABLE} (or delete the file)")
+        if not isinstance(data, dict):
+            raise ConfigError(f"{path}: the top level is {_type(data)}; {_EXPECTED_TABLE}")
     else:
         try:
             document = tomllib.loads(text)
         except tomllib.TOMLDecodeError as error:
-            raise ConfigError(f"{path}: invalid TOML: {error}") from None
-        data = document.get("tool", {}).get("fastapi-rules", {})
-    if not isinstance(data, dict):
-        raise ConfigError(f"{path}: expected a table of settings, got {type(data).__name__}")
+            raise ConfigError(_toml_error(path, error)) from None
+        tool = document.get("tool")
+        if tool is not None and not isinstance(tool, dict):
+            raise ConfigError(f"{path}: `tool`: expected a table, got {_type(tool)}")
+        if not tool or "fastapi-rules" not in tool:
+            raise ConfigError(
+                f"{path}: no [tool.fastapi-rules] table; add one, e.g. "
+                f"`[tool.fastapi-rules]` with `select = [\"FAR\"]`"
+            )
+        data = tool["fastapi-rules"]
+        if not isinstance(data, dict):
+            raise ConfigError(
+                f"{path}: `tool.fastapi-rules`: expected a table of settings, got {_type(data)}"
+            )
     return _validate(data, path, known_codes)
+
+
+_EXPECTED_TABLE = "expected a table of settings such as `select: [FAR]`"
+_TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
+
+
+def _toml_error(path: Path, error: Exception) -> str:
+    """``path:line:col: invalid TOML: …``; tomllib puts the position in its message."""
+    message = _one_line(error)
+    match = _TOML_POSITION.search(message)
+    if match is None:
+        return f"{path}: invalid TOML: {message}"
+    return f"{path}:{match[1]}:{match[2]}: invalid TOML: {message[: match.start()]}"
+
+
+def _yaml_error(path: Path, error: yaml.YAMLError) -> str:
+    mark = getattr(error, "problem_mark", None)
+    problem = getattr(error, "problem", None)
+    if mark is None or problem is None:
+        return f"{path}: invalid YAML: {_one_line(error)}"
+    context = getattr(error, "context", None)
+    detail = f"{problem} ({context})" if context else problem
+    return f"{path}:{mark.line + 1}:{mark.column + 1}: invalid YAML: {_one_line(Exception(detail))}"
 
 
 def _validate(data: dict[str, Any], path: Path, known_codes: tuple[str, ...]) -> Config:
@@ -161,6 +198,8 @@ def _validate(data: dict[str, Any], path: Path, known_codes: tuple[str, ...]) ->
         key = str(raw_key).replace("-", "_")
         if key in TOP_LEVEL_LISTS:
             items = _string_list(value, path, str(raw_key))
+            if key == "exclude":
+                _check_globs(tuple(item.strip("/") for item in items), path, key)
             if key in CODE_LISTS:
                 _check_codes(items, path, str(raw_key), known_codes)
             if key == "src":
@@ -249,8 +288,21 @@ def _section(name: str, value: Any, path: Path) -> object:
                     ) from None
             kwargs[option.name] = item
         else:
-            kwargs[option.name] = _string_list(item, path, dotted)
+            kwargs[option.name] = _check_globs(_string_list(item, path, dotted), path, dotted)
     return options_type(**kwargs)
+
+
+def _check_globs(items: tuple[str, ...], path: Path, key: str) -> tuple[str, ...]:
+    """fnmatch accepts any string, so the one invalid glob (or name) is one that can
+    match nothing: empty or blank (for ``exclude``, also only slashes, as ``tests/``
+    loses its slash)."""
+    for item in items:
+        if not item.strip():
+            raise ConfigError(
+                f"{path}: `{key}`: expected non-empty names or glob patterns "
+                f"such as `tests/` or `*_pb2.py`, got an empty one"
+            )
+    return items
 
 
 def _string_list(value: Any, path: Path, key: str) -> tuple[str, ...]:
@@ -261,7 +313,7 @@ def _string_list(value: Any, path: Path, key: str) -> tuple[str, ...]:
 
 def _type(value: Any) -> str:
     return {bool: "a boolean", str: "a string", int: "a number", float: "a number",
-            list: "a list", dict: "a table"}.get(type(value), type(value).__name__) + (
+            list: "a list", dict: "a table", type(None): "nothing (null)"}.get(type(value), type(value).__name__) + (
         f" ({value!r})" if isinstance(value, (str, int, float, bool)) else ""
     )
 

@@ -6,12 +6,14 @@ inside its own guard so one failure costs one rule on one file.
 """
 from __future__ import annotations
 
+import ast
 import fnmatch
 import io
 import os
 import re
 import tokenize
 import traceback
+import warnings
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +33,8 @@ SKIPPED_DIRECTORIES = frozenset(
     {".git", ".hg", ".svn", ".venv", "venv", "node_modules", "__pycache__", "build", "dist",
      ".tox", ".nox", ".mypy_cache", ".pytest_cache", ".ruff_cache"}
 )
+_BOOLEAN_OPERATOR = re.compile(r"\b(?:and|or)\b")
+_MAX_CHAIN = 2900  # operands of one chain: CPython's own limit for ``a + b + …``
 INTERNAL_ERROR = "FAR000"
 UNPARSEABLE = "FAR001"
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")  # the line ends the parser counts
@@ -79,7 +83,12 @@ def discover(
                 )
                 for name in files:
                     candidate = Path(directory) / name
-                    if name.endswith(".py") and not _excluded(candidate, path, exclude):
+                    # is_file: not a FIFO (reading one would block), socket or broken link
+                    if (
+                        name.endswith(".py")
+                        and not _excluded(candidate, path, exclude)
+                        and candidate.is_file()
+                    ):
                         found.setdefault(candidate, path)
         else:
             missing.append(str(path))
@@ -202,16 +211,42 @@ def source_lines(text: str) -> tuple[str, ...]:
     return tuple(_LINE_BREAK.split(text))
 
 
-def _syntax_error_position(text: str, error: cst.ParserSyntaxError) -> tuple[int, int]:
-    # LibCST's native parser reports a token near the error; CPython's is exact when
-    # it can parse the same grammar. ``compile`` only parses: nothing is executed.
+def _cpython_verdict(text: str, shown: str) -> SyntaxError | str | None:
+    """CPython's own parser on ``text`` (``compile`` with only-AST: nothing runs).
+
+    None when it parses; its SyntaxError when not (LibCST still gets its turn: it
+    parses newer syntax, such as 3.14's ``except A, B:``); or, as a string, why the
+    file is too deeply nested for any parser. CPython guards its stack and raises;
+    LibCST's native parser does not and crashes the process (about 2,000 nested
+    brackets, 10,000 chained operators), so such a file never reaches it.
+    """
     try:
-        compile(text, "<scanned>", "exec", dont_inherit=True, flags=0x400)  # PyCF_ONLY_AST
-    except SyntaxError as stdlib_error:
-        if stdlib_error.lineno:
-            return stdlib_error.lineno, max(stdlib_error.offset or 1, 1)
-    except (ValueError, RecursionError, MemoryError):
-        pass
+        with warnings.catch_warnings():  # its SyntaxWarnings are not ours to print
+            warnings.simplefilter("ignore")
+            tree = compile(text, shown, "exec", dont_inherit=True, flags=ast.PyCF_ONLY_AST)
+    except SyntaxError as error:
+        if error.msg.startswith("too many nested parentheses"):
+            return "syntax error: too many nested parentheses"
+        return error
+    except (RecursionError, MemoryError):
+        return "nested too deeply to analyse"
+    except ValueError as error:  # e.g. null bytes, caught before: report as CPython does
+        return f"syntax error: {error}"
+    # ``a and b and …`` is one flat node for CPython, nested ones for LibCST.
+    if len(_BOOLEAN_OPERATOR.findall(text)) > _MAX_CHAIN and any(
+        isinstance(node, ast.BoolOp) and len(node.values) > _MAX_CHAIN for node in ast.walk(tree)
+    ):
+        return "nested too deeply to analyse"
+    return None
+
+
+def _syntax_error_position(
+    cpython: SyntaxError | None, error: cst.ParserSyntaxError
+) -> tuple[int, int]:
+    # LibCST's native parser reports a token near the error; CPython's is exact when
+    # it can parse the same grammar.
+    if cpython is not None and cpython.lineno:
+        return cpython.lineno, max(cpython.offset or 1, 1)
     return max(error.raw_line, 1), error.raw_column + 1
 
 
@@ -233,10 +268,13 @@ def analyse_file(
 
 def _analyse_text(text: str, shown: str, config: Config, module_id: tuple[str, bool]) -> FileResult:
     noqa = noqa_lines(text)
+    cpython = _cpython_verdict(text, shown)
+    if isinstance(cpython, str):
+        return FileResult(None, [Finding(shown, 1, 1, UNPARSEABLE, f"cannot parse file: {cpython}")], noqa)
     try:
         module = cst.parse_module(text)
     except cst.ParserSyntaxError as error:
-        line, column = _syntax_error_position(text, error)
+        line, column = _syntax_error_position(cpython, error)
         message = str(error.message).split(": ", 1)[-1].split("\n")[0]
         return FileResult(
             None, [Finding(shown, line, column, UNPARSEABLE, f"cannot parse file: syntax error: {message}")], noqa

@@ -104,3 +104,97 @@ def test_secrets_check_tests_reports_test_files_at_their_literals() -> None:
         ("conftest.py", 3, 14, "FAR701"),
         ("conftest.py", 7, 52, "FAR701"),
     }
+def test_failing_rule_on_one_file_costs_that_rule_on_that_file(monkeypatch) -> None:
+    from fastapi_rules.rules.far401_blocking_call_in_async import BlockingCallInAsync
+
+    baseline = lint([FIXTURES / "sample_app"], Config()).findings
+    victim = next(f.path for f in baseline if f.code == "FAR401")
+    real_check = BlockingCallInAsync.check
+
+    def explode_on_victim(self, summary, project):
+        if summary.path == victim:
+            raise KeyError("boom")
+        return real_check(self, summary, project)
+
+    monkeypatch.setattr(BlockingCallInAsync, "check", explode_on_victim)
+    result = lint([FIXTURES / "sample_app"], Config())
+    internal = [f for f in result.findings if f.code == "FAR000"]
+    assert [(f.path, f.line, f.column) for f in internal] == [(victim, 1, 1)]
+    assert "rule FAR401 (blocking-call-in-async)" in internal[0].message
+    assert "KeyError" in internal[0].message and "Traceback" not in internal[0].message
+    lost = {f for f in baseline if f.code == "FAR401" and f.path == victim}
+    assert lost and set(result.findings) - set(internal) == set(baseline) - lost
+
+
+def test_traceback_of_an_internal_error_only_under_verbose(monkeypatch) -> None:
+    from click.testing import CliRunner
+
+    from fastapi_rules.cli import main
+    from fastapi_rules.rules.far301_interpolated_sql import InterpolatedSql
+
+    def explode(self, summary, project):
+        raise ZeroDivisionError("boom")
+
+    monkeypatch.setattr(InterpolatedSql, "check", explode)
+    target = str(FIXTURES / "FAR301" / "bad_example.py")
+    quiet = CliRunner().invoke(main, ["scan", "--select", "FAR301", target])
+    assert quiet.exit_code == 1 and "Traceback" not in quiet.stderr
+    [line] = quiet.stdout.splitlines()
+    assert line.endswith(":1:1: FAR000 internal error in rule FAR301 (interpolated-sql): "
+                         "ZeroDivisionError: boom (please report; --verbose shows the traceback)")
+    verbose = CliRunner().invoke(main, ["scan", "--verbose", "--select", "FAR301", target])
+    assert verbose.stdout == quiet.stdout
+    assert "Traceback (most recent call last)" in verbose.stderr and "ZeroDivisionError: boom" in verbose.stderr
+
+
+def test_model_builder_failure_costs_one_file(monkeypatch, tmp_path: Path) -> None:
+    from fastapi_rules.model.builder import ModuleModelBuilder
+
+    for name in ("a.py", "b.py"):
+        (tmp_path / name).write_text((FIXTURES / "FAR401" / "bad_example.py").read_text())
+    real_build = ModuleModelBuilder.build
+
+    def explode_on_a(self):
+        if self.path.endswith("a.py"):  # the path the builder was given
+            raise AttributeError("boom")
+        return real_build(self)
+
+    monkeypatch.setattr(ModuleModelBuilder, "build", explode_on_a)
+    result = lint([tmp_path], Config())
+    assert {(Path(f.path).name, f.code) for f in result.findings} == {("a.py", "FAR000"), ("b.py", "FAR401")}
+    assert [f.code for f in result.findings if f.path.endswith("a.py")] == ["FAR000"]
+    assert "the FastAPI model builder" in result.findings[0].message
+
+
+def test_same_findings_whatever_the_discovery_or_argument_order(monkeypatch, tmp_path: Path) -> None:
+    from fastapi_rules import engine
+
+    first = lint([FIXTURES], Config()).findings
+    real_discover = engine.discover
+
+    def reversed_discover(paths, exclude):
+        found, missing = real_discover(paths, exclude)
+        return found[::-1], missing
+
+    monkeypatch.setattr(engine, "discover", reversed_discover)
+    assert lint([FIXTURES], Config()).findings == first
+    monkeypatch.undo()
+    cases = sorted(p for p in FIXTURES.iterdir() if p.is_dir())
+    assert lint(cases, Config()).findings == lint(cases[::-1], Config()).findings
+
+
+def test_same_output_bytes_across_processes_and_hash_seeds() -> None:
+    import os
+    import subprocess
+    import sys
+
+    outputs = set()
+    for seed in ("0", "1", "12345"):
+        result = subprocess.run(
+            [sys.executable, "-m", "fastapi_rules", "scan", "--select", "FAR", "fixtures"],
+            cwd=FIXTURES.parent, capture_output=True, timeout=300,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        )
+        assert result.returncode == 1
+        outputs.add((result.stdout, result.stderr))
+    assert len(outputs) == 1
