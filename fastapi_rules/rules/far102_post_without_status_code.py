@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import libcst as cst
 
 from fastapi_rules.finding import Finding
+from fastapi_rules.fix_syntax import SEPARATOR, keyword_argument
 from fastapi_rules.model.builder import UNKNOWN_PART
 from fastapi_rules.options import RouteOptions
 from fastapi_rules.project import Endpoint, ProjectIndex
@@ -161,10 +162,7 @@ class PostWithoutStatusCode(EndpointRule):
             ):
                 continue
             args = list(call.args)
-            added = cst.Arg(
-                keyword=cst.Name("status_code"), value=self._created(context),
-                equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace("")),
-            )
+            added = keyword_argument("status_code", self._created(context))
             if args and isinstance(args[-1].comma, cst.Comma):
                 # one argument a line, trailing comma: the new line takes the last comma
                 # (before ``)``) and the last argument the separator the others use
@@ -175,7 +173,7 @@ class PostWithoutStatusCode(EndpointRule):
                 added = added.with_changes(comma=args[-1].comma)
                 args[-1] = args[-1].with_changes(comma=separator)
             elif args:
-                args[-1] = args[-1].with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
+                args[-1] = args[-1].with_changes(comma=SEPARATOR)
             args.append(added)
             decorators[index] = decorator.with_changes(decorator=call.with_changes(args=args))
             changed = True

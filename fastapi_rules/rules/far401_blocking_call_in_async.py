@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 import libcst as cst
 
 from fastapi_rules.finding import Finding
+from fastapi_rules.fix_syntax import SEPARATOR
 from fastapi_rules.model import ModuleSummary
 from fastapi_rules.options import BlockingOptions
 from fastapi_rules.project import ProjectIndex
@@ -91,9 +92,7 @@ class BlockingCallInAsync(Rule):
             offloaded = [cst.Arg(updated.func), *updated.args]
             for index in range(len(offloaded) - 1):
                 if not isinstance(offloaded[index].comma, cst.Comma):
-                    offloaded[index] = offloaded[index].with_changes(
-                        comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
-                    )
+                    offloaded[index] = offloaded[index].with_changes(comma=SEPARATOR)
             call = cst.Call(cst.Attribute(cst.Name(asyncio), cst.Name("to_thread")), offloaded)
         # ``requests.get(url).json()``: the awaited call needs parentheses
         needs_parentheses = isinstance(parent, (cst.Attribute, cst.Subscript)) or (

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 import libcst as cst
 
 from fastapi_rules.finding import Finding
+from fastapi_rules.fix_syntax import SEPARATOR, keyword_argument
 from fastapi_rules.model import ModuleSummary
 from fastapi_rules.model.pydantic import V1_CONFIG_KEYS
 from fastapi_rules.project import ProjectIndex
@@ -156,10 +157,7 @@ def _config_class(config: cst.ClassDef, context: FixContext) -> cst.CSTNode | No
             if renamed is None:
                 return None
             key, value = renamed
-            arguments.append(
-                cst.Arg(keyword=cst.Name(key), value=value,
-                        equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace("")))
-            )
+            arguments.append(keyword_argument(key, value))
     if _has_comment(config.body) or _assigns(model, "model_config"):  # comments above it are kept
         return None
     factory, module = ("SettingsConfigDict", "pydantic_settings") if settings else ("ConfigDict", "pydantic")
@@ -170,9 +168,7 @@ def _config_class(config: cst.ClassDef, context: FixContext) -> cst.CSTNode | No
         context.require(module, factory)
         local = factory
     for index in range(len(arguments) - 1):
-        arguments[index] = arguments[index].with_changes(
-            comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
-        )
+        arguments[index] = arguments[index].with_changes(comma=SEPARATOR)
     call = cst.Call(func=cst.Name(local), args=arguments)
     assignment = cst.Assign(targets=[cst.AssignTarget(cst.Name("model_config"))], value=call)
     return cst.SimpleStatementLine(body=[assignment], leading_lines=config.leading_lines)

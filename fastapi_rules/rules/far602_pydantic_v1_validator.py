@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 import libcst as cst
 
 from fastapi_rules.finding import Finding
+from fastapi_rules.fix_syntax import SEPARATOR, keyword_argument
 from fastapi_rules.model import ModuleSummary
 from fastapi_rules.project import ProjectIndex
 from fastapi_rules.rules.base import Rule
@@ -128,12 +129,11 @@ def _port_decorator(kind: str, expression: cst.BaseExpression, context: FixConte
             return None
         context.require("pydantic", new_name)
         local = new_name
-    no_space = cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace(""))
     ported = [arg.with_changes(comma=cst.MaybeSentinel.DEFAULT) for arg in fields + keep]
     if pre or kind == "root_validator":
-        ported.append(cst.Arg(keyword=cst.Name("mode"), value=cst.SimpleString('"before"'), equal=no_space))
+        ported.append(keyword_argument("mode", cst.SimpleString('"before"')))
     for position in range(len(ported) - 1):
-        ported[position] = ported[position].with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
+        ported[position] = ported[position].with_changes(comma=SEPARATOR)
     return cst.Call(func=cst.Name(local), args=ported)
 
 

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 import libcst as cst
 
 from fastapi_rules.finding import Finding
+from fastapi_rules.fix_syntax import keyword_argument
 from fastapi_rules.model import ModuleSummary
 from fastapi_rules.model.pydantic import V1_MODEL_METHODS
 from fastapi_rules.project import ProjectIndex
@@ -87,8 +88,7 @@ class PydanticV1ModelApi(Rule):
             if len(args) != 1:
                 return None
             args[0] = args[0].with_changes(comma=cst.MaybeSentinel.DEFAULT)
-            args.append(cst.Arg(keyword=cst.Name("from_attributes"), value=cst.Name("True"),
-                                equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace(""))))
+            args.append(keyword_argument("from_attributes", cst.Name("True")))
         return updated.with_changes(
             func=updated.func.with_changes(attr=cst.Name(V1_MODEL_METHODS[method])), args=args
         )

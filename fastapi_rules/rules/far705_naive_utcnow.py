@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING
 import libcst as cst
 
 from fastapi_rules.finding import Finding
+from fastapi_rules.fix_syntax import SEPARATOR, keyword_argument
 from fastapi_rules.model import SettingSite
 from fastapi_rules.rules.setting_rule import SettingRule
 
@@ -70,11 +71,10 @@ class NaiveUtcnow(SettingRule):
                 return None
             if not aware and (len(updated.args) != 1 or updated.args[0].keyword is not None):
                 return None
-            no_space = cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace(""))
             args = (
                 [cst.Arg(utc)] if aware else [
-                    updated.args[0].with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))),
-                    cst.Arg(utc, keyword=cst.Name("tz"), equal=no_space),
+                    updated.args[0].with_changes(comma=SEPARATOR),
+                    keyword_argument("tz", utc),
                 ]
             )
             return updated.with_changes(

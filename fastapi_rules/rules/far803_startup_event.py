@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 import libcst as cst
 
 from fastapi_rules.finding import Finding
+from fastapi_rules.fix_syntax import SEPARATOR, keyword_argument
 from fastapi_rules.model import ModuleSummary
 from fastapi_rules.project import ProjectIndex
 from fastapi_rules.rules.base import Rule
@@ -110,9 +111,8 @@ class StartupEvent(Rule):
         call = assign.value
         args = list(call.args)
         if args:
-            args[-1] = args[-1].with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
-        args.append(cst.Arg(cst.Name("lifespan"), keyword=cst.Name("lifespan"),
-                            equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace(""))))
+            args[-1] = args[-1].with_changes(comma=SEPARATOR)
+        args.append(keyword_argument("lifespan", cst.Name("lifespan")))
         body[app_index] = app_statement.with_changes(
             body=[assign.with_changes(value=call.with_changes(args=args))],
             leading_lines=two_blank_lines,
