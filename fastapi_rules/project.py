@@ -26,7 +26,7 @@ from fastapi_rules.model.builder import (
     PARAMETER_APP,
     located_summary,
 )
-from fastapi_rules.model.architecture import CALL_OF, SESSION_FACTORY
+from fastapi_rules.model.architecture import CALL_OF
 from fastapi_rules.model.database import ASYNC_SESSIONS, SYNC_SESSIONS
 from fastapi_rules.model.errors import CATCH_ALL_HANDLED
 from fastapi_rules.model.pydantic import (
@@ -856,9 +856,9 @@ class ProjectIndex:
         for name, kind in declared.items():
             if kind.startswith(CALL_OF):  # ``db = SessionLocal()``, ``SessionLocal`` imported
                 factory = self.resolve(kind[len(CALL_OF):])
-                if declared.get(factory or "") == SESSION_FACTORY:
+                if factory in self.session_factories:
                     found[name] = "database session"
-            elif kind != SESSION_FACTORY:
+            else:
                 found[name] = kind
         return found
 

@@ -12,6 +12,7 @@ import libcst as cst
 
 from fastapi_rules.model import CallSite, EventHandlerSite
 from fastapi_rules.model.blocking import LIBRARY_ROOTS
+from fastapi_rules.model.database import ASYNC_SESSION_MAKERS, SESSION_MAKERS
 from fastapi_rules.model.names import dotted_name
 
 ARCHITECTURE_SITE_FIELDS = ("session_syncs", "untyped_parameters", "depends_defaults", "global_uses")
@@ -20,14 +21,8 @@ DEPENDS_MARKERS = frozenset({"fastapi.Depends", "fastapi.Security"})
 SESSION_RECEIVERS = frozenset({"db", "session", "db_session", "conn", "connection", "tx"})
 SESSION_SYNCS = frozenset({"flush", "refresh"})
 EVENT_KEYWORD_OWNERS = frozenset({"fastapi.FastAPI", "fastapi.APIRouter"})
-SESSION_FACTORIES = frozenset(
-    {
-        "sqlalchemy.orm.sessionmaker",
-        "sqlalchemy.orm.session.sessionmaker",
-        "sqlalchemy.ext.asyncio.async_sessionmaker",
-        "sqlmodel.ext.asyncio.session.async_sessionmaker",
-    }
-)
+# ``sessionmaker(...)``: the factories themselves are DatabaseFacts' session_factories
+SESSION_FACTORIES = SESSION_MAKERS | ASYNC_SESSION_MAKERS
 # What a module-level name bound to one of these holds: per-request state or a
 # connection that a handler should receive through ``Depends``. Engines, pools,
 # settings, loggers and templates are meant to be shared and are not listed.
@@ -66,7 +61,6 @@ RESOURCE_CONSTRUCTORS = {
     ),
     **dict.fromkeys(("boto3.client", "boto3.resource"), "boto3 client"),
 }
-SESSION_FACTORY = "session factory"  # ``SessionLocal = sessionmaker(...)``: calling it is a session
 CALL_OF = "call:"  # ``db = SessionLocal()`` with ``SessionLocal`` imported: decided by the index
 
 
@@ -219,7 +213,7 @@ class ArchitectureFacts:
             if callee is None:
                 return
             if callee in SESSION_FACTORIES:
-                kind = SESSION_FACTORY
+                kind = None  # ``SessionLocal = sessionmaker(...)``: a session factory
             elif callee in RESOURCE_CONSTRUCTORS:
                 kind = RESOURCE_CONSTRUCTORS[callee]
             elif callee.split(".", 1)[0] not in LIBRARY_ROOTS and not callee.startswith("builtins."):

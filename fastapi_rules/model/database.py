@@ -24,7 +24,11 @@ SESSION_MAKERS = frozenset(
     {"sqlalchemy.orm.sessionmaker", "sqlalchemy.orm.scoped_session", "sqlalchemy.orm.session.sessionmaker"}
 )
 ASYNC_SESSION_MAKERS = frozenset(
-    {"sqlalchemy.ext.asyncio.async_sessionmaker", "sqlalchemy.ext.asyncio.async_scoped_session"}
+    {
+        "sqlalchemy.ext.asyncio.async_sessionmaker",
+        "sqlalchemy.ext.asyncio.async_scoped_session",
+        "sqlmodel.ext.asyncio.session.async_sessionmaker",
+    }
 )
 SELECTS = frozenset({"sqlalchemy.select", "sqlmodel.select", "sqlalchemy.future.select", "sqlalchemy.sql.select"})
 RELATIONSHIPS = frozenset({"sqlalchemy.orm.relationship", "sqlmodel.Relationship"})
