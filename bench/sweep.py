@@ -79,7 +79,10 @@ def default_paths() -> list[Path]:
 
 def main(argv: list[str]) -> int:
     paths = [Path(arg) for arg in argv] or default_paths()
-    config = Config(select=tuple(rule.code for rule in ALL_RULES))
+    # the standard library's own sources: what pip installed beside them is not
+    config = Config(
+        select=tuple(rule.code for rule in ALL_RULES), exclude=("site-packages", "dist-packages")
+    )
     total = Sweep()
     for path in paths:
         start = time.perf_counter()
