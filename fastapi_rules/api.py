@@ -1,11 +1,13 @@
 """The one entry both front ends call."""
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from pathlib import Path
 
+from fastapi_rules.cache import default_directory
 from fastapi_rules.config import Config, find_config, load_config
-from fastapi_rules.engine import LintResult, Progress, lint
+from fastapi_rules.engine import LintResult, Progress, lint, open_cache
 from fastapi_rules.rules import ALL_RULES
 
 KNOWN_CODES = tuple(rule.code for rule in ALL_RULES)
@@ -24,9 +26,32 @@ def lint_paths(
     config: Config | None = None,
     apply_noqa: bool = True,
     progress: Progress | None = None,
+    jobs: int = 1,
+    cache: bool = False,
+    keep_project: bool = True,
 ) -> LintResult:
-    """Lint files and directories as one project (cross-module facts included)."""
+    """Lint files and directories as one project (cross-module facts included).
+
+    ``jobs`` processes parse; ``cache`` keeps results in the configured cache
+    directory (``cache-dir``, else ``.fastapi_rules_cache`` beside the config file or
+    in the current directory). The findings are the same either way."""
     path_list = [Path(p) for p in paths]
     if config is None:
         config = config_for(path_list)
-    return lint(path_list, config, apply_noqa=apply_noqa, progress=progress)
+    return lint(
+        path_list, config, apply_noqa=apply_noqa, progress=progress, jobs=jobs,
+        cache=open_cache(cache_directory(config), config) if cache else None,
+        keep_project=keep_project,
+    )
+
+
+CACHE_DIR_VARIABLE = "FASTAPI_RULES_CACHE_DIR"
+
+
+def cache_directory(config: Config) -> Path:
+    """``FASTAPI_RULES_CACHE_DIR``, else the config's ``cache-dir``, else beside the
+    config file (or here): as ruff ranks RUFF_CACHE_DIR and ``cache-dir``."""
+    from_environment = os.environ.get(CACHE_DIR_VARIABLE)
+    if from_environment:
+        return Path(from_environment).resolve()
+    return config.cache_dir or default_directory(config.root)

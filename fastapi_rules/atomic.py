@@ -23,17 +23,19 @@ def write_atomically(path: Path, text: str) -> None:
     write_bytes_atomically(path, text.encode("utf-8"))
 
 
-def write_bytes_atomically(path: Path, data: bytes) -> None:
+def write_bytes_atomically(path: Path, data: bytes, durable: bool = True) -> None:
     """A temporary file in the same directory, then ``os.replace`` over ``path``
     (atomic on POSIX and Windows when both are on one file system). An existing
-    file's permission bits are kept."""
+    file's permission bits are kept. ``durable=False`` skips the fsync: for a cache,
+    whose lost or torn entries are only misses."""
     directory = path.parent if str(path.parent) else Path(".")
     descriptor, temporary = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(descriptor, "wb") as stream:
             stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
+            if durable:
+                stream.flush()
+                os.fsync(stream.fileno())
         if path.exists():
             os.chmod(temporary, path.stat().st_mode & 0o7777)
         else:

@@ -1,20 +1,21 @@
 """The command line: a thin click app; all analysis lives in the engine."""
 from __future__ import annotations
 
+import dataclasses
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import NoReturn
 
 import click
 
 from fastapi_rules import __version__
-from fastapi_rules.api import KNOWN_CODES, config_for, lint_paths
+from fastapi_rules.api import CACHE_DIR_VARIABLE, KNOWN_CODES, cache_directory, config_for, lint_paths
 from fastapi_rules.atomic import check_writable, write_atomically
 from fastapi_rules.baseline import BaselineError, load_baseline, render_baseline
 from fastapi_rules.config import Config, ConfigError
-from fastapi_rules.engine import display_path, scan_project, selected_rules
+from fastapi_rules.engine import default_jobs, display_path, open_cache, scan_project, selected_rules
 from fastapi_rules.fingerprint import repository_root
-from fastapi_rules.fix import fix_project
 from fastapi_rules.report import Report
 from fastapi_rules.report.formats import FORMATS, render
 from fastapi_rules.report.progress import ProgressBar
@@ -75,6 +76,34 @@ class OneLineErrors(click.Group):
             click.echo("fastapi-rules: interrupted", err=True)
             sys.exit(EXIT_INTERRUPTED)
         sys.exit(status if isinstance(status, int) else EXIT_CLEAN)
+
+
+def performance_options(command: Callable[..., object]) -> Callable[..., object]:
+    """``--jobs``, ``--no-cache`` and ``--cache-dir``: how fast, never what is found."""
+    command = click.option(
+        "--cache-dir",
+        type=click.Path(path_type=Path, file_okay=False),
+        envvar=CACHE_DIR_VARIABLE,
+        help="Where to keep results between runs (env FASTAPI_RULES_CACHE_DIR; config "
+        "`cache-dir`; default: .fastapi_rules_cache beside the config file, else here).",
+    )(command)
+    command = click.option(
+        "--no-cache",
+        is_flag=True,
+        help="Parse every file and neither read nor write the cache.",
+    )(command)
+    return click.option(
+        "--jobs",
+        "-j",
+        type=click.IntRange(min=0),
+        default=0,
+        metavar="N",
+        help="Processes that parse files; 0 (the default) means one per core.",
+    )(command)
+
+
+def _cache_config(config: Config, cache_dir: Path | None) -> Config:
+    return dataclasses.replace(config, cache_dir=cache_dir.resolve()) if cache_dir else config
 
 
 @click.group(cls=OneLineErrors, context_settings={"help_option_names": ["-h", "--help"]})
@@ -156,6 +185,7 @@ def main() -> None:
     is_flag=True,
     help="With --fix or --diff, also apply fixes that can change behaviour (FAR401, FAR602).",
 )
+@performance_options
 def scan(
     paths: tuple[Path, ...],
     select: str | None,
@@ -174,6 +204,9 @@ def scan(
     fix: bool,
     show_diff: bool,
     unsafe_fixes: bool,
+    jobs: int,
+    no_cache: bool,
+    cache_dir: Path | None,
 ) -> None:
     """Lint PATHS (files or directories; default: the current directory) as one project.
 
@@ -200,7 +233,7 @@ def scan(
         codes = [_codes(value) for value in (select, ignore, extend_select, extend_ignore)]
     except click.BadParameter as error:
         _fail(str(error.message))
-    config = _config(path_list, config_path).with_selection(*codes)
+    config = _cache_config(_config(path_list, config_path).with_selection(*codes), cache_dir)
     for target in (output, write_baseline_path):
         if target is not None:
             try:
@@ -221,13 +254,18 @@ def scan(
         _show_diff(path_list, config, unsafe_fixes)
     fixed, failed_writes = 0, 0
     if fix:
+        from fastapi_rules.fix import fix_project  # noqa: PLC0415 - LibCST's codemods load slowly
+
         fix_report = fix_project(path_list, config, unsafe_fixes, write=True)
         result, fixed, failed_writes = fix_report.result, fix_report.fixed, len(fix_report.failed)
         for failed_path, reason in fix_report.failed:
             click.echo(f"fastapi-rules: error: cannot write {display_path(failed_path)}: {reason}", err=True)
     else:
         progress = ProgressBar(sys.stderr) if sys.stderr.isatty() else None
-        result = lint_paths(path_list, config, progress=progress)
+        result = lint_paths(
+            path_list, config, progress=progress, jobs=jobs or default_jobs(), cache=not no_cache,
+            keep_project=output_format == "html",  # the report's endpoint table
+        )
     _report_missing(result.missing_paths)
     report = Report.of(result, repository_root(path_list[0], config.root))
     if write_baseline_path is not None:
@@ -282,6 +320,8 @@ def _write(path: Path, text: str) -> None:
 
 
 def _show_diff(paths: list[Path], config: Config, unsafe: bool) -> None:
+    from fastapi_rules.fix import fix_project  # noqa: PLC0415 - LibCST's codemods load slowly
+
     report = fix_project(paths, config, unsafe, write=False)
     _report_missing(report.result.missing_paths)
     for file_fix in report.fixes:
@@ -314,8 +354,15 @@ def _show_diff(paths: list[Path], config: Config, unsafe: bool) -> None:
     type=click.Path(path_type=Path, dir_okay=False),
     help="pyproject.toml or .fastapi-rules.yaml to use instead of the one found from PATHS.",
 )
+@performance_options
 def routes(
-    paths: tuple[Path, ...], output_format: str, unauthenticated: bool, config_path: Path | None
+    paths: tuple[Path, ...],
+    output_format: str,
+    unauthenticated: bool,
+    config_path: Path | None,
+    jobs: int,
+    no_cache: bool,
+    cache_dir: Path | None,
 ) -> None:
     """List every endpoint of the application in PATHS, with who may call it.
 
@@ -333,7 +380,13 @@ def routes(
       NO               nothing authenticates it (FAR201/FAR202)
     """
     path_list = list(paths) or [Path(".")]
-    scanned = scan_project(path_list, _config(path_list, config_path))
+    config = _cache_config(_config(path_list, config_path), cache_dir)
+    cache = None if no_cache else open_cache(cache_directory(config), config)
+    try:
+        scanned = scan_project(path_list, config, jobs=jobs or default_jobs(), cache=cache)
+    finally:
+        if cache is not None:
+            cache.close()
     _report_missing(scanned.missing_paths)
     rows = route_rows(scanned.project)
     if unauthenticated:

@@ -50,6 +50,7 @@ SECTIONS = {
 TOP_LEVEL_LISTS = ("select", "extend_select", "ignore", "extend_ignore", "exclude", "src")
 CODE_LISTS = ("select", "extend_select", "ignore", "extend_ignore")
 PER_FILE_IGNORES = "per_file_ignores"
+CACHE_DIR = "cache_dir"
 
 
 class ConfigError(Exception):
@@ -76,6 +77,7 @@ class Config:
     credentials: CredentialOptions = field(default_factory=CredentialOptions)
     secrets: SecretOptions = field(default_factory=SecretOptions)
     architecture: ArchitectureOptions = field(default_factory=ArchitectureOptions)
+    cache_dir: Path | None = None  # default: .fastapi_rules_cache beside the config file
     path: Path | None = None  # the file it was read from
 
     @property
@@ -210,8 +212,15 @@ def _validate(data: dict[str, Any], path: Path, known_codes: tuple[str, ...]) ->
             values[key] = _per_file_ignores(value, path, str(raw_key), known_codes)
         elif key in SECTIONS:
             values[key] = _section(key, value, path)
+        elif key == CACHE_DIR:
+            if not isinstance(value, str) or not value.strip():
+                raise ConfigError(
+                    f"{path}: `{raw_key}`: expected a directory path such as "
+                    f"`.fastapi_rules_cache`, got {_type(value)}"
+                )
+            values[key] = (path.parent / value).resolve()
         else:
-            keys = (*TOP_LEVEL_LISTS, PER_FILE_IGNORES, *SECTIONS)
+            keys = (*TOP_LEVEL_LISTS, PER_FILE_IGNORES, CACHE_DIR, *SECTIONS)
             raise ConfigError(
                 f"{path}: unknown key `{raw_key}`; expected one of "
                 + ", ".join(f"`{k.replace('_', '-')}`" for k in keys)

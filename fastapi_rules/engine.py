@@ -7,20 +7,26 @@ inside its own guard so one failure costs one rule on one file.
 from __future__ import annotations
 
 import ast
+import dataclasses
 import fnmatch
 import io
+import multiprocessing
 import os
 import re
+import signal
 import tokenize
 import traceback
 import warnings
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper
 
+from fastapi_rules.cache import Cache, Stat, digest, stat_key
 from fastapi_rules.config import Config
 from fastapi_rules.finding import Finding
 from fastapi_rules.model import ModuleSummary
@@ -31,7 +37,7 @@ from fastapi_rules.rules import ALL_RULES, Rule
 
 SKIPPED_DIRECTORIES = frozenset(
     {".git", ".hg", ".svn", ".venv", "venv", "node_modules", "__pycache__", "build", "dist",
-     ".tox", ".nox", ".mypy_cache", ".pytest_cache", ".ruff_cache"}
+     ".tox", ".nox", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".fastapi_rules_cache"}
 )
 _BOOLEAN_OPERATOR = re.compile(r"\b(?:and|or)\b")
 _MAX_CHAIN = 2900  # operands of one chain: CPython's own limit for ``a + b + …``
@@ -253,20 +259,23 @@ def _syntax_error_position(
 def analyse_file(
     path: Path, shown: str, config: Config, module_id: tuple[str, bool]
 ) -> FileResult:
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        reason = error.strerror or type(error).__name__
-        return FileResult(None, [Finding(shown, 1, 1, UNPARSEABLE, f"cannot parse file: cannot read ({reason})")])
+    return _analyse_task((path, shown, module_id, frozenset(config.blocking.extra)))[1]
+
+
+def analyse_bytes(
+    data: bytes, shown: str, blocking_extra: frozenset[str], module_id: tuple[str, bool]
+) -> FileResult:
     text, problem, (line, column) = read_source(data)
     if text is None:
         return FileResult(None, [Finding(shown, line, column, UNPARSEABLE, f"cannot parse file: {problem}")])
-    result = _analyse_text(text, shown, config, module_id)
+    result = _analyse_text(text, shown, blocking_extra, module_id)
     result.text = text
     return result
 
 
-def _analyse_text(text: str, shown: str, config: Config, module_id: tuple[str, bool]) -> FileResult:
+def _analyse_text(
+    text: str, shown: str, blocking_extra: frozenset[str], module_id: tuple[str, bool]
+) -> FileResult:
     noqa = noqa_lines(text)
     cpython = _cpython_verdict(text, shown)
     if isinstance(cpython, str):
@@ -283,7 +292,7 @@ def _analyse_text(text: str, shown: str, config: Config, module_id: tuple[str, b
         return FileResult(None, [Finding(shown, 1, 1, UNPARSEABLE, f"cannot parse file: {type(error).__name__}")], noqa)
     name, is_package = module_id
     wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
-    builder = ModuleModelBuilder(wrapper, shown, name, is_package, frozenset(config.blocking.extra))
+    builder = ModuleModelBuilder(wrapper, shown, name, is_package, blocking_extra)
     try:
         summary = builder.build()
     except RecursionError:
@@ -365,20 +374,157 @@ class ScannedProject:
 Progress = Callable[[int, int], None]  # (files done, files in all)
 
 
-def scan_project(
-    paths: Iterable[Path], config: Config, progress: Progress | None = None
-) -> ScannedProject:
+@dataclass
+class SourceFile:
+    path: Path
+    shown: str
+    module_id: tuple[str, bool]
+    stat: Stat | None = None
+    digest: str | None = None  # of its bytes, known when a cache is in use
+
+    @property
+    def identity(self) -> tuple[str, str, bool]:
+        # what the analysis of the same bytes depends on besides the options
+        return (self.shown, *self.module_id)
+
+
+def default_jobs() -> int:
+    try:
+        return max(len(os.sched_getaffinity(0)), 1)
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+def open_cache(directory: Path, config: Config) -> Cache:
+    # what the analysis of one file reads from the configuration; rule options only
+    # matter for the whole run, whose key is the full configuration
+    return Cache(directory, repr(sorted(config.blocking.extra)))
+
+
+def take_inventory(
+    paths: Iterable[Path], config: Config, cache: Cache | None = None
+) -> tuple[list[SourceFile], list[str]]:
+    """The files to scan, with their digests when there is a cache: from the
+    manifest when the stat data is unchanged, else by reading and hashing."""
     files, missing = discover(paths, config.exclude)
     names = module_names(files, config.src)
-    results = []
-    for done, (path, _) in enumerate(files, start=1):
-        results.append(analyse_file(path, display_path(path), config, names[path]))
+    sources = []
+    for path, _ in files:
+        source = SourceFile(path, display_path(path), names[path])
+        if cache is not None:
+            absolute = Path(os.path.abspath(path))
+            source.stat = stat_key(absolute)
+            source.digest = cache.known_digest(absolute, source.stat)
+            if source.digest is None:
+                try:
+                    source.digest = digest(absolute.read_bytes())
+                except OSError:
+                    pass  # analysed, and reported, as a file that cannot be read
+                else:
+                    cache.record(absolute, source.stat, source.digest)
+        sources.append(source)
+    return sources, missing
+
+
+def analyse_sources(
+    sources: list[SourceFile],
+    config: Config,
+    jobs: int = 1,
+    cache: Cache | None = None,
+    progress: Progress | None = None,
+) -> list[FileResult]:
+    """Each file's analysis, from the cache when its bytes were seen before, else
+    parsed (in ``jobs`` processes when there is enough to share); in file order."""
+    results: list[FileResult | None] = [None] * len(sources)
+    todo = []
+    for index, source in enumerate(sources):
+        if cache is not None and source.digest is not None:
+            results[index] = cache.load_file(source.digest, source.identity, FileResult)
+        if results[index] is None:
+            todo.append(index)
+    done = len(sources) - len(todo)
+    extra = frozenset(config.blocking.extra)
+    tasks = [(sources[i].path, sources[i].shown, sources[i].module_id, extra) for i in todo]
+    for index, (file_digest, result) in zip(todo, _analyse_tasks(tasks, jobs)):
+        results[index] = result
+        if cache is not None and file_digest is not None and file_digest == sources[index].digest:
+            cache.store_file(file_digest, sources[index].identity, result)
+        done += 1
         if progress is not None:
-            progress(done, len(files))
+            progress(done, len(sources))
+    if progress is not None and not todo and sources:
+        progress(len(sources), len(sources))
+    return results  # type: ignore[return-value]
+
+
+_PARALLEL_MINIMUM = 8  # files per process below which starting processes costs more
+
+
+def _analyse_tasks(
+    tasks: list[tuple[Path, str, tuple[str, bool], frozenset[str]]], jobs: int
+) -> Iterator[tuple[str | None, FileResult]]:
+    if jobs <= 1 or len(tasks) < _PARALLEL_MINIMUM * 2:
+        yield from map(_analyse_task, tasks)
+        return
+    methods = multiprocessing.get_all_start_methods()
+    # fork: the workers start with this process's imports, in milliseconds
+    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    workers = min(jobs, len(tasks) // _PARALLEL_MINIMUM)
+    chunk = max(1, min(32, len(tasks) // (workers * 8)))
+    finished = 0
+    try:
+        with ProcessPoolExecutor(workers, mp_context=context, initializer=_ignore_interrupts) as pool:
+            for outcome in pool.map(_analyse_task, tasks, chunksize=chunk):
+                finished += 1
+                yield outcome
+    except BrokenProcessPool:
+        # a worker died (killed, out of memory): the rest are analysed here, as with --jobs 1
+        yield from map(_analyse_task, tasks[finished:])
+
+
+def _ignore_interrupts() -> None:
+    # Ctrl-C reaches the whole process group: the parent stops the pool and reports
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _analyse_task(
+    task: tuple[Path, str, tuple[str, bool], frozenset[str]],
+) -> tuple[str | None, FileResult]:
+    path, shown, module_id, extra = task
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        reason = error.strerror or type(error).__name__
+        return None, FileResult(
+            None, [Finding(shown, 1, 1, UNPARSEABLE, f"cannot parse file: cannot read ({reason})")]
+        )
+    return digest(data), analyse_bytes(data, shown, extra, module_id)
+
+
+def scan_project(
+    paths: Iterable[Path],
+    config: Config,
+    progress: Progress | None = None,
+    jobs: int = 1,
+    cache: Cache | None = None,
+) -> ScannedProject:
+    sources, missing = take_inventory(paths, config, cache)
+    return _scanned(sources, missing, config, progress, jobs, cache)
+
+
+def _scanned(
+    sources: list[SourceFile],
+    missing: list[str],
+    config: Config,
+    progress: Progress | None,
+    jobs: int,
+    cache: Cache | None,
+) -> ScannedProject:
+    results = analyse_sources(sources, config, jobs, cache, progress)
     project = ProjectIndex(
         (r.summary for r in results if r.summary), config.auth, frozenset(config.blocking.extra)
     )
-    return ScannedProject(results, project, len(files), missing)
+    return ScannedProject(results, project, len(sources), missing)
 
 
 def lint(
@@ -386,8 +532,37 @@ def lint(
     config: Config,
     apply_noqa: bool = True,
     progress: Progress | None = None,
+    jobs: int = 1,
+    cache: Cache | None = None,
+    keep_project: bool = True,
 ) -> LintResult:
-    scanned = scan_project(paths, config, progress)
+    """Findings of every selected rule over ``paths`` as one project.
+
+    With a cache, a tree whose files all have recorded digests reuses the last
+    findings for the same files and configuration; ``keep_project=False`` allows it
+    (such a result has no ``project``)."""
+    try:
+        sources, missing = take_inventory(paths, config, cache)
+        run_key = None
+        if cache is not None and not keep_project and all(s.digest for s in sources):
+            run_key = digest(
+                repr((repr(config), apply_noqa, missing, [(s.identity, s.digest) for s in sources])).encode()
+            )
+            cached = cache.load_run(run_key, LintResult)
+            if cached is not None:
+                return cached
+        result = _lint_scanned(
+            _scanned(sources, missing, config, progress, jobs, cache), config, apply_noqa
+        )
+        if run_key is not None:
+            cache.store_run(run_key, dataclasses.replace(result, project=None))
+        return result
+    finally:
+        if cache is not None:
+            cache.close()
+
+
+def _lint_scanned(scanned: ScannedProject, config: Config, apply_noqa: bool) -> LintResult:
     results, project = scanned.results, scanned.project
     rule_classes = selected_rules(config)
     codes = {rule.code for rule in rule_classes}

@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import ClassVar
 
 from fastapi_rules import __version__
-from fastapi_rules.api import config_for
-from fastapi_rules.engine import lint
+from fastapi_rules.api import cache_directory, config_for
+from fastapi_rules.engine import default_jobs, lint, open_cache
 from fastapi_rules.finding import Finding
 from fastapi_rules.rules import RULES_BY_CODE
 
@@ -70,7 +70,12 @@ class Plugin:
     def _findings_by_file(cls, root: Path) -> dict[Path, list[Finding]]:
         if root not in cls._projects:
             config = config_for([root])
-            result = lint([root], config, apply_noqa=False)  # flake8 applies noqa itself
+            # flake8 applies noqa itself; the CLI's cache serves an unchanged project
+            # without a parse, and one edited file with one parse
+            result = lint(
+                [root], config, apply_noqa=False, jobs=default_jobs(),
+                cache=open_cache(cache_directory(config), config), keep_project=False,
+            )
             by_file: dict[Path, list[Finding]] = {}
             for finding in result.findings:
                 by_file.setdefault(Path(finding.path).resolve(), []).append(finding)

@@ -1,13 +1,21 @@
 from __future__ import annotations
 
+import atexit
 import os
 import re
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 FIXTURES = REPOSITORY / "fixtures"
+# The CLI and the flake8 plugin keep a cache beside the config they find; the tests'
+# runs keep theirs out of the checkout (test_cache.py checks the default place).
+if "FASTAPI_RULES_CACHE_DIR" not in os.environ:
+    os.environ["FASTAPI_RULES_CACHE_DIR"] = tempfile.mkdtemp(prefix="fastapi-rules-tests-")
+    atexit.register(shutil.rmtree, os.environ["FASTAPI_RULES_CACHE_DIR"], True)
 MARKER = re.compile(r"#\s*expect:\s*(FAR\d{3}(?:\s*,\s*FAR\d{3})*)")
 
 

@@ -1,0 +1,180 @@
+"""The cache: same findings as a cold run, nothing parsed that did not change,
+never trusted when corrupt or planted, safe when shared."""
+from __future__ import annotations
+
+import os
+import pickle
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES
+from fastapi_rules import engine
+from fastapi_rules.cache import CACHE_DIRECTORY_NAME
+from fastapi_rules.config import Config
+from fastapi_rules.engine import lint, open_cache
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    root = tmp_path / "app"
+    shutil.copytree(FIXTURES / "sample_app", root)
+    return root
+
+
+def _cold(root: Path, config: Config | None = None) -> list:
+    return lint([root], config or Config()).findings
+
+
+def _warm(root: Path, cache_dir: Path, config: Config | None = None, keep_project: bool = False):
+    config = config or Config()
+    return lint([root], config, cache=open_cache(cache_dir, config), keep_project=keep_project)
+
+
+@pytest.fixture
+def parses(monkeypatch) -> list[str]:
+    """The files the engine parses, in order."""
+    seen: list[str] = []
+    real = engine.analyse_bytes
+
+    def counting(data, shown, extra, module_id):
+        seen.append(Path(shown).name)
+        return real(data, shown, extra, module_id)
+
+    monkeypatch.setattr(engine, "analyse_bytes", counting)
+    return seen
+
+
+def test_warm_runs_parse_only_what_changed(project: Path, tmp_path: Path, parses: list[str]) -> None:
+    cache_dir = tmp_path / "cache"
+    cold = _cold(project)
+    assert cold and len(parses) == 10
+    parses.clear()
+    assert _warm(project, cache_dir).findings == cold  # fills the cache
+    assert len(parses) == 10
+    parses.clear()
+    assert _warm(project, cache_dir).findings == cold
+    assert parses == []  # the whole run came from the cache
+    target = project / "app" / "routes" / "orders.py"
+    os.utime(target, ns=(1, 1))  # touched: new stat data, same bytes
+    assert _warm(project, cache_dir).findings == cold
+    assert parses == []
+    target.write_text(target.read_text() + "\n\ndef helper():\n    return 1\n")
+    edited = _cold(project)
+    parses.clear()
+    assert _warm(project, cache_dir).findings == edited
+    assert parses == ["orders.py"]
+
+
+def test_an_edit_in_one_module_changes_findings_in_another(project: Path, tmp_path: Path) -> None:
+    # the index is rebuilt from cached summaries: a dependency losing its auth
+    # name makes routes elsewhere unauthenticated
+    cache_dir = tmp_path / "cache"
+    before = _warm(project, cache_dir).findings
+    deps = project / "app" / "deps.py"
+    deps.write_text(deps.read_text().replace("get_current_user", "get_visitor"))
+    after = _warm(project, cache_dir).findings
+    assert after == _cold(project) and after != before
+
+
+def test_the_run_is_keyed_by_the_configuration(project: Path, tmp_path: Path) -> None:
+    cache_dir = tmp_path / "cache"
+    for select in (("FAR2",), ("FAR4",), ("FAR2",), None):
+        config = Config(select=select)
+        assert _warm(project, cache_dir, config).findings == _cold(project, config)
+    noqa_off = lint([project], Config(), apply_noqa=False, cache=open_cache(cache_dir, Config()))
+    assert noqa_off.findings == lint([project], Config(), apply_noqa=False).findings
+
+
+def test_corrupt_entries_are_misses(project: Path, tmp_path: Path) -> None:
+    cache_dir = tmp_path / "cache"
+    cold = _cold(project)
+    _warm(project, cache_dir)
+    entries = [p for p in cache_dir.rglob("*.pickle")]
+    assert len(entries) >= 12  # 10 files, the run, the manifest
+    for number, entry in enumerate(entries):
+        data = entry.read_bytes()
+        entry.write_bytes(data[: len(data) // 2] if number % 2 else b"not a pickle")
+    assert _warm(project, cache_dir).findings == cold
+    assert _warm(project, cache_dir).findings == cold
+
+
+class _Planted:
+    def __reduce__(self):
+        return (os.system, (f"touch {MARKER}",))
+
+
+MARKER = Path(os.environ.get("TMPDIR", "/tmp")) / f"fastapi-rules-planted-{os.getpid()}"
+
+
+def test_a_planted_pickle_runs_nothing(project: Path, tmp_path: Path) -> None:
+    cache_dir = tmp_path / "cache"
+    cold = _cold(project)
+    _warm(project, cache_dir)
+    for entry in cache_dir.rglob("*.pickle"):
+        entry.write_bytes(pickle.dumps(_Planted()))
+    assert _warm(project, cache_dir).findings == cold
+    assert not MARKER.exists()
+
+
+def test_an_unwritable_cache_is_no_cache(project: Path, tmp_path: Path) -> None:
+    blocker = tmp_path / "cache"
+    blocker.write_text("a file where the directory would go")
+    assert _warm(project, blocker).findings == _cold(project)
+    assert blocker.read_text() == "a file where the directory would go"
+
+
+def test_pruned_to_the_files_that_exist(project: Path, tmp_path: Path) -> None:
+    cache_dir = tmp_path / "cache"
+    _warm(project, cache_dir)
+    files = lambda: sorted(p.name for p in cache_dir.rglob("files/*.pickle"))  # noqa: E731
+    assert len(files()) == 10
+    (project / "app" / "routes" / "orders.py").unlink()
+    _warm(project, cache_dir)
+    assert len(files()) == 9
+
+
+def test_jobs_and_cache_give_the_cold_serial_answer() -> None:
+    serial = lint([FIXTURES / "routes"], Config()).findings
+    assert lint([FIXTURES / "routes"], Config(), jobs=2).findings == serial
+
+
+def _cli(args: list[str], cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    environment = {k: v for k, v in os.environ.items() if k != "FASTAPI_RULES_CACHE_DIR"}
+    return subprocess.run(
+        [sys.executable, "-m", "fastapi_rules", *args], cwd=cwd, capture_output=True, text=True,
+        timeout=120, env={**environment, **(env or {})},
+    )
+
+
+def test_cli_default_place_flag_variable_and_no_cache(project: Path, tmp_path: Path) -> None:
+    cold = _cli(["scan", "--no-cache", "."], project)
+    assert cold.returncode == 1 and not (project / CACHE_DIRECTORY_NAME).exists()
+    warm = _cli(["scan", "."], project)
+    assert (warm.returncode, warm.stdout) == (1, cold.stdout)
+    # beside the config file when there is one, else in the current directory
+    assert (project / CACHE_DIRECTORY_NAME / ".gitignore").read_text().endswith("*\n")
+    flagged = _cli(["scan", "--cache-dir", str(tmp_path / "flag"), "."], project)
+    from_variable = _cli(["scan", "."], project, {"FASTAPI_RULES_CACHE_DIR": str(tmp_path / "env")})
+    assert flagged.stdout == from_variable.stdout == cold.stdout
+    assert (tmp_path / "flag").is_dir() and (tmp_path / "env").is_dir()
+
+
+def test_concurrent_runs_share_one_cache(project: Path, tmp_path: Path) -> None:
+    expected = _cli(["scan", "--no-cache", "."], project).stdout
+    environment = {k: v for k, v in os.environ.items() if k != "FASTAPI_RULES_CACHE_DIR"}
+    runs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "fastapi_rules", "scan", "--cache-dir", str(tmp_path / "shared"), "."],
+            cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=environment,
+        )
+        for _ in range(3)
+    ]
+    outputs = [run.communicate(timeout=120) for run in runs]
+    assert [run.returncode for run in runs] == [1, 1, 1]
+    assert all(stdout == expected for stdout, _ in outputs)
+    again = _cli(["scan", "--cache-dir", str(tmp_path / "shared"), "."], project)
+    assert again.stdout == expected
