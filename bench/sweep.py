@@ -1,5 +1,8 @@
 """Sweep real code with every rule: no internal error, FAR001 exactly where CPython fails.
 
+FAR002 (valid Python that LibCST cannot parse) is counted apart: those files are
+ones CPython accepts.
+
     python bench/sweep.py [PATHS...]
 
 Default: the standard library's own sources and the corpora that
@@ -20,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from fastapi_rules.config import Config
-from fastapi_rules.engine import INTERNAL_ERROR, UNPARSEABLE, discover, lint, read_source
+from fastapi_rules.engine import INTERNAL_ERROR, UNANALYSABLE, UNPARSEABLE, discover, lint, read_source
 from fastapi_rules.rules import ALL_RULES
 
 FETCH_CORPORA = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "fetch-corpora"
@@ -32,6 +35,7 @@ class Sweep:
     lines: int = 0
     internal_errors: list[str] = field(default_factory=list)
     unparseable: set[str] = field(default_factory=set)
+    unanalysable: set[str] = field(default_factory=set)
     rejected: set[str] = field(default_factory=set)
 
     @property
@@ -64,6 +68,8 @@ def sweep(path: Path, config: Config) -> Sweep:
             found.internal_errors.append(str(finding))
         elif finding.code == UNPARSEABLE:
             found.unparseable.add(str(Path(finding.path).resolve()))
+        elif finding.code == UNANALYSABLE:
+            found.unanalysable.add(str(Path(finding.path).resolve()))
     return found
 
 
@@ -90,11 +96,14 @@ def main(argv: list[str]) -> int:
         print(
             f"{path}: {found.files} files, {found.lines} lines, "
             f"FAR000={len(found.internal_errors)}, FAR001={len(found.unparseable)}, "
-            f"rejected by CPython={len(found.rejected)}, {time.perf_counter() - start:.1f} s",
+            f"rejected by CPython={len(found.rejected)}, FAR002={len(found.unanalysable)}, "
+            f"{time.perf_counter() - start:.1f} s",
             flush=True,
         )
         for line in found.internal_errors:
             print(f"  {line}")
+        for path_not_analysed in sorted(found.unanalysable):
+            print(f"  FAR002 (valid Python LibCST cannot parse): {path_not_analysed}")
         for mismatch in sorted(found.mismatches):
             side = "FAR001 only" if mismatch in found.unparseable else "CPython rejects only"
             print(f"  mismatch ({side}): {mismatch}")
@@ -102,11 +111,12 @@ def main(argv: list[str]) -> int:
         total.lines += found.lines
         total.internal_errors += found.internal_errors
         total.unparseable |= found.unparseable
+        total.unanalysable |= found.unanalysable
         total.rejected |= found.rejected
     print(
         f"total: {total.files} files, {total.lines} lines, FAR000={len(total.internal_errors)}, "
         f"FAR001={len(total.unparseable)}, rejected by CPython={len(total.rejected)}, "
-        f"mismatches={len(total.mismatches)}"
+        f"mismatches={len(total.mismatches)}, FAR002={len(total.unanalysable)}"
     )
     return 1 if total.internal_errors or total.mismatches else 0
 

@@ -43,6 +43,9 @@ _BOOLEAN_OPERATOR = re.compile(r"\b(?:and|or)\b")
 _MAX_CHAIN = 2900  # operands of one chain: CPython's own limit for ``a + b + …``
 INTERNAL_ERROR = "FAR000"
 UNPARSEABLE = "FAR001"
+UNANALYSABLE = "FAR002"  # valid Python (CPython parses it) that LibCST cannot take
+_TOO_DEEP_FOR_LIBCST = "nested too deeply for LibCST"
+_LIBCST_POSITION = re.compile(r"error at (\d+):(\d+)")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")  # the line ends the parser counts
 
 
@@ -222,7 +225,8 @@ def _cpython_verdict(text: str, shown: str) -> SyntaxError | str | None:
 
     None when it parses; its SyntaxError when not (LibCST still gets its turn: it
     parses newer syntax, such as 3.14's ``except A, B:``); or, as a string, why the
-    file is too deeply nested for any parser. CPython guards its stack and raises;
+    file is too deeply nested for any parser (``_TOO_DEEP_FOR_LIBCST``: CPython
+    takes it, LibCST could not). CPython guards its stack and raises;
     LibCST's native parser does not and crashes the process (about 2,000 nested
     brackets, 10,000 chained operators), so such a file never reaches it.
     """
@@ -242,7 +246,7 @@ def _cpython_verdict(text: str, shown: str) -> SyntaxError | str | None:
     if len(_BOOLEAN_OPERATOR.findall(text)) > _MAX_CHAIN and any(
         isinstance(node, ast.BoolOp) and len(node.values) > _MAX_CHAIN for node in ast.walk(tree)
     ):
-        return "nested too deeply to analyse"
+        return _TOO_DEEP_FOR_LIBCST
     return None
 
 
@@ -278,17 +282,26 @@ def _analyse_text(
 ) -> FileResult:
     noqa = noqa_lines(text)
     cpython = _cpython_verdict(text, shown)
+    if cpython == _TOO_DEEP_FOR_LIBCST:
+        return FileResult(None, [_unanalysable(shown, 1, 1, _TOO_DEEP_FOR_LIBCST)], noqa)
     if isinstance(cpython, str):
         return FileResult(None, [Finding(shown, 1, 1, UNPARSEABLE, f"cannot parse file: {cpython}")], noqa)
     try:
         module = cst.parse_module(text)
     except cst.ParserSyntaxError as error:
-        line, column = _syntax_error_position(cpython, error)
         message = str(error.message).split(": ", 1)[-1].split("\n")[0]
+        if cpython is None:  # CPython parses it: a gap in LibCST's grammar, not an error
+            at = _LIBCST_POSITION.search(message)
+            line, column = (int(at[1]), int(at[2]) + 1) if at else _syntax_error_position(None, error)
+            reason = "LibCST's parser does not accept this syntax, which CPython does"
+            return FileResult(None, [_unanalysable(shown, line, column, reason)], noqa)
+        line, column = _syntax_error_position(cpython, error)
         return FileResult(
             None, [Finding(shown, line, column, UNPARSEABLE, f"cannot parse file: syntax error: {message}")], noqa
         )
     except (RecursionError, MemoryError) as error:
+        if cpython is None:
+            return FileResult(None, [_unanalysable(shown, 1, 1, _TOO_DEEP_FOR_LIBCST)], noqa)
         return FileResult(None, [Finding(shown, 1, 1, UNPARSEABLE, f"cannot parse file: {type(error).__name__}")], noqa)
     name, is_package = module_id
     wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
@@ -297,15 +310,15 @@ def _analyse_text(
         summary = builder.build()
     except RecursionError:
         # LibCST visits recursively; a 3,000-term ``a + b + ...`` chain exceeds the stack.
-        return FileResult(
-            None,
-            [Finding(shown, 1, 1, UNPARSEABLE, "cannot parse file: nested too deeply to analyse")],
-            noqa,
-        )
+        return FileResult(None, [_unanalysable(shown, 1, 1, _TOO_DEEP_FOR_LIBCST)], noqa)
     except Exception as error:  # noqa: BLE001 - one bad file must not stop the run
         finding = _internal_error(shown, "the FastAPI model builder", error)
         return FileResult(None, [finding], noqa, {finding: traceback.format_exc()})
     return FileResult(summary, [], noqa)
+
+
+def _unanalysable(shown: str, line: int, column: int, reason: str) -> Finding:
+    return Finding(shown, line, column, UNANALYSABLE, f"valid Python that was not analysed: {reason}")
 
 
 def _internal_error(shown: str, what: str, error: BaseException) -> Finding:
@@ -566,7 +579,7 @@ def _lint_scanned(scanned: ScannedProject, config: Config, apply_noqa: bool) -> 
     results, project = scanned.results, scanned.project
     rule_classes = selected_rules(config)
     codes = {rule.code for rule in rule_classes}
-    rules = [rule for rule in instantiate(rule_classes, config) if rule.code not in (INTERNAL_ERROR, UNPARSEABLE)]
+    rules = [rule for rule in instantiate(rule_classes, config) if rule.code not in (INTERNAL_ERROR, UNPARSEABLE, UNANALYSABLE)]
     findings: list[Finding] = []
     tracebacks: dict[Finding, str] = {}
     sources: dict[str, tuple[str, ...]] = {}

@@ -4,6 +4,7 @@ from __future__ import annotations
 from fastapi_rules.rules.base import Rule
 from fastapi_rules.rules.far000_internal_error import InternalError
 from fastapi_rules.rules.far001_unparseable_file import UnparseableFile
+from fastapi_rules.rules.far002_unanalysable_file import UnanalysableFile
 from fastapi_rules.rules.far101_missing_response_model import MissingResponseModel
 from fastapi_rules.rules.far102_post_without_status_code import PostWithoutStatusCode
 from fastapi_rules.rules.far103_delete_status import DeleteStatus
@@ -53,6 +54,7 @@ from fastapi_rules.rules.far805_depends_default import DependsDefault
 ALL_RULES: tuple[type[Rule], ...] = (
     InternalError,
     UnparseableFile,
+    UnanalysableFile,
     MissingResponseModel,
     PostWithoutStatusCode,
     DeleteStatus,

@@ -12,8 +12,9 @@ class UnparseableFile(Rule):
     """A file could not be parsed, so no other rule checked it.
 
     What it does:
-    Reports a file with a syntax error, bytes that do not decode in its declared
-    encoding, or null bytes. The run goes on with the other files.
+    Reports a file with a syntax error (one CPython's own parser rejects too),
+    bytes that do not decode in its declared encoding, or null bytes. The run goes
+    on with the other files. Valid Python that LibCST cannot parse is FAR002.
 
     Why is this bad?
     Every other rule is silent on a file it cannot read; a clean report would
