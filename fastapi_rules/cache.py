@@ -21,6 +21,7 @@ rewrite an entry; the last replace wins and both are complete.
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import io
 import os
 import pickle
@@ -65,13 +66,17 @@ def digest(data: bytes) -> str:
 
 @lru_cache(maxsize=1)
 def tool_fingerprint() -> str:
-    """This package's version and the size and mtime of each of its source files."""
-    import libcst  # noqa: PLC0415 - its version only; the cache is built before any parse
-
+    """This package's version and the size and mtime of each of its source files, and
+    of LibCST's installed version file (found, not imported: a warm run never parses)."""
     from fastapi_rules import __version__  # noqa: PLC0415
 
     package = Path(__file__).resolve().parent
-    parts = [FORMAT_VERSION, __version__, sys.version, getattr(libcst, "__version__", "")]
+    parts = [FORMAT_VERSION, __version__, sys.version]
+    libcst = importlib.util.find_spec("libcst")
+    if libcst is not None and libcst.origin:
+        version_file = Path(libcst.origin).with_name("_version.py")
+        if version_file.is_file():
+            parts.append(version_file.read_text(encoding="utf-8", errors="replace"))
     for source in sorted(package.rglob("*.py")):
         status = source.stat()
         parts.append(f"{source.relative_to(package)}:{status.st_size}:{status.st_mtime_ns}")

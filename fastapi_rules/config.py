@@ -11,9 +11,8 @@ import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import yaml
 
 from fastapi_rules.options import (
     ERROR_PRESETS,
@@ -28,6 +27,9 @@ from fastapi_rules.options import (
     SecretOptions,
     VersioningOptions,
 )
+
+if TYPE_CHECKING:
+    import yaml
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -142,6 +144,8 @@ def load_config(path: Path | None, known_codes: tuple[str, ...]) -> Config:
     if not text.strip():
         raise ConfigError(f"{path}: the file is empty; {_EXPECTED_TABLE} (or delete the file)")
     if path.name.endswith((".yaml", ".yml")):
+        import yaml  # noqa: PLC0415 - only a YAML config needs it
+
         try:
             data = yaml.safe_load(text)
         except yaml.YAMLError as error:

@@ -10,7 +10,6 @@ import ast
 import dataclasses
 import fnmatch
 import io
-import multiprocessing
 import os
 import re
 import signal
@@ -18,22 +17,20 @@ import tokenize
 import traceback
 import warnings
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import libcst as cst
-from libcst.metadata import MetadataWrapper
+from typing import TYPE_CHECKING
 
 from fastapi_rules.cache import Cache, Stat, digest, stat_key
 from fastapi_rules.config import Config
 from fastapi_rules.finding import Finding
 from fastapi_rules.model import ModuleSummary
-from fastapi_rules.model.builder import ModuleModelBuilder
 from fastapi_rules.noqa import is_suppressed, noqa_lines
 from fastapi_rules.project import ProjectIndex
 from fastapi_rules.rules import ALL_RULES, Rule
+
+if TYPE_CHECKING:
+    import libcst as cst
 
 SKIPPED_DIRECTORIES = frozenset(
     {".git", ".hg", ".svn", ".venv", "venv", "node_modules", "__pycache__", "build", "dist",
@@ -280,6 +277,12 @@ def analyse_bytes(
 def _analyse_text(
     text: str, shown: str, blocking_extra: frozenset[str], module_id: tuple[str, bool]
 ) -> FileResult:
+    # LibCST loads with the first file parsed: a run the cache answers parses none
+    import libcst as cst  # noqa: PLC0415
+    from libcst.metadata import MetadataWrapper  # noqa: PLC0415
+
+    from fastapi_rules.model.builder import ModuleModelBuilder  # noqa: PLC0415
+
     noqa = noqa_lines(text)
     cpython = _cpython_verdict(text, shown)
     if cpython == _TOO_DEEP_FOR_LIBCST:
@@ -479,6 +482,10 @@ def _analyse_tasks(
     if jobs <= 1 or len(tasks) < _PARALLEL_MINIMUM * 2:
         yield from map(_analyse_task, tasks)
         return
+    import multiprocessing  # noqa: PLC0415 - a serial or cached run does without
+    from concurrent.futures import ProcessPoolExecutor  # noqa: PLC0415
+    from concurrent.futures.process import BrokenProcessPool  # noqa: PLC0415
+
     methods = multiprocessing.get_all_start_methods()
     # fork: the workers start with this process's imports, in milliseconds
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")

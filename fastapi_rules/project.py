@@ -20,15 +20,15 @@ from fastapi_rules.model import (
     ObjectSite,
     RouteSite,
 )
-from fastapi_rules.model.builder import (
+from fastapi_rules.model.vocabulary import (
     APP_CLASSES,
+    ASYNC_SESSIONS,
+    CALL_OF,
+    CATCH_ALL_HANDLED,
     HTTP_EXCEPTIONS,
     PARAMETER_APP,
-    located_summary,
+    SYNC_SESSIONS,
 )
-from fastapi_rules.model.architecture import CALL_OF
-from fastapi_rules.model.database import ASYNC_SESSIONS, SYNC_SESSIONS
-from fastapi_rules.model.errors import CATCH_ALL_HANDLED
 from fastapi_rules.model.pydantic import (
     MODEL_BASES,
     V1_ONLY_IMPORTS,
@@ -743,6 +743,9 @@ class ProjectIndex:
 
     def _located_module(self, summary: ModuleSummary) -> ModuleSummary | None:
         if summary.path not in self._located:
+            # the one re-parse of a reported file; LibCST loads with it
+            from fastapi_rules.model.builder import located_summary  # noqa: PLC0415
+
             self._located[summary.path] = located_summary(summary, self.extra_blocking)
         return self._located[summary.path]
 

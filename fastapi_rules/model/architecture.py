@@ -14,6 +14,7 @@ from fastapi_rules.model import CallSite, EventHandlerSite
 from fastapi_rules.model.blocking import LIBRARY_ROOTS
 from fastapi_rules.model.database import ASYNC_SESSION_MAKERS, SESSION_MAKERS
 from fastapi_rules.model.names import dotted_name
+from fastapi_rules.model.vocabulary import CALL_OF
 
 ARCHITECTURE_SITE_FIELDS = ("session_syncs", "untyped_parameters", "depends_defaults", "global_uses")
 DEPENDS_MARKERS = frozenset({"fastapi.Depends", "fastapi.Security"})
@@ -61,7 +62,6 @@ RESOURCE_CONSTRUCTORS = {
     ),
     **dict.fromkeys(("boto3.client", "boto3.resource"), "boto3 client"),
 }
-CALL_OF = "call:"  # ``db = SessionLocal()`` with ``SessionLocal`` imported: decided by the index
 
 
 class ArchitectureFacts:

@@ -45,6 +45,7 @@ from fastapi_rules.model.database import DatabaseFacts
 from fastapi_rules.model.errors import ErrorFacts
 from fastapi_rules.model.settings import SettingFacts
 from fastapi_rules.model.names import ImportTable, dotted_name
+from fastapi_rules.model.vocabulary import APP_CLASSES, HTTP_EXCEPTIONS, PARAMETER_APP, UNKNOWN_PART
 from fastapi_rules.model.names import string_text as _literal
 from fastapi_rules.model.names import call_argument as _argument
 from fastapi_rules.model.pydantic import (
@@ -79,8 +80,6 @@ JSON_RESPONSE_CLASSES = frozenset(
         "starlette.responses.Response",
     }
 )
-HTTP_EXCEPTIONS = frozenset({"fastapi.HTTPException", "starlette.HTTPException"})
-APP_CLASSES = frozenset({"fastapi.FastAPI"})
 # ``request.path_params`` is there for a handler that takes the raw connection.
 RAW_REQUEST_CLASSES = frozenset(
     {
@@ -93,7 +92,6 @@ RAW_REQUEST_CLASSES = frozenset(
         "starlette.websockets.WebSocket",
     }
 )
-PARAMETER_APP = "<app parameter>"
 QUERY_MARKERS = frozenset({"fastapi.Query", "fastapi.params.Query", "fastapi.param_functions.Query"})
 # Database writes a GET route must not make (FAR111).
 SESSION_WRITE_METHODS = frozenset({"add", "add_all", "delete", "commit", "merge", "bulk_save_objects"})
@@ -104,7 +102,6 @@ SQL_WRITE_STATEMENTS = frozenset(
         "sqlalchemy.dialects.postgresql.insert", "sqlalchemy.dialects.sqlite.insert",
     }
 )  # stands for the project's app in ``def setup(app: FastAPI)``
-UNKNOWN_PART = "{…}"
 _STATUS_CONSTANT = re.compile(r"HTTP_(\d{3})_")
 
 

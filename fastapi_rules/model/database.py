@@ -12,14 +12,8 @@ import libcst as cst
 from fastapi_rules.model import CallSite
 from fastapi_rules.model.blocking import LIBRARY_ROOTS
 from fastapi_rules.model.names import dotted_name
+from fastapi_rules.model.vocabulary import ASYNC_SESSIONS, SYNC_SESSIONS
 
-SYNC_SESSIONS = frozenset(
-    {"sqlalchemy.orm.Session", "sqlalchemy.orm.session.Session", "sqlmodel.Session", "sqlmodel.orm.session.Session"}
-)
-ASYNC_SESSIONS = frozenset(
-    {"sqlalchemy.ext.asyncio.AsyncSession", "sqlalchemy.ext.asyncio.session.AsyncSession",
-     "sqlmodel.ext.asyncio.session.AsyncSession"}
-)
 SESSION_MAKERS = frozenset(
     {"sqlalchemy.orm.sessionmaker", "sqlalchemy.orm.scoped_session", "sqlalchemy.orm.session.sessionmaker"}
 )

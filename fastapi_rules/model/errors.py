@@ -12,11 +12,8 @@ import libcst as cst
 
 from fastapi_rules.model import ErrorSite
 from fastapi_rules.model.names import call_argument, dotted_name
+from fastapi_rules.model.vocabulary import BROAD_EXCEPTIONS, CATCH_ALL_HANDLED, ERROR_KEYS
 
-BROAD_EXCEPTIONS = frozenset({"builtins.Exception", "builtins.BaseException"})
-# What a catch-all exception handler is registered for: also status 500, which is how
-# Starlette's ServerErrorMiddleware looks up the handler for unexpected errors.
-CATCH_ALL_HANDLED = BROAD_EXCEPTIONS | {"500"}
 # What an ``except`` clause catches an ``HTTPException`` with.
 CATCHES_HTTP_EXCEPTION = BROAD_EXCEPTIONS | {"fastapi.HTTPException", "starlette.HTTPException"}
 TRACEBACK_FORMATTERS = frozenset(
@@ -28,7 +25,6 @@ LOG_METHODS = frozenset(
         "adebug", "ainfo", "awarning", "aerror", "aexception", "acritical",
     }
 )
-ERROR_KEYS = frozenset({"error", "errors"})
 # Calls whose failure is an expected data condition with a fallback value:
 # ``try: data = r.json() except Exception: data = r.text``.
 PARSE_CALLS = frozenset(

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from fastapi_rules.finding import Finding
 from fastapi_rules.model import Location, ModuleSummary
-from fastapi_rules.model.builder import UNKNOWN_PART
+from fastapi_rules.model.vocabulary import UNKNOWN_PART
 from fastapi_rules.options import VersioningOptions
 from fastapi_rules.project import ProjectIndex
 from fastapi_rules.rules.base import Rule

@@ -4,7 +4,7 @@ from collections.abc import Iterator
 
 from fastapi_rules.finding import Finding
 from fastapi_rules.model import ModuleSummary
-from fastapi_rules.model.errors import ERROR_KEYS
+from fastapi_rules.model.vocabulary import ERROR_KEYS
 from fastapi_rules.project import ProjectIndex
 from fastapi_rules.rules.base import Rule
 

@@ -3,16 +3,20 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-import libcst as cst
-
 from fastapi_rules.finding import Finding
-from fastapi_rules.fix_syntax import SEPARATOR, keyword_argument
+from fastapi_rules.lazy import LazyModule
 from fastapi_rules.model import ModuleSummary
 from fastapi_rules.project import ProjectIndex
 from fastapi_rules.rules.base import Rule
 
 if TYPE_CHECKING:
+    import libcst as cst
+
+    from fastapi_rules import fix_syntax as syntax
     from fastapi_rules.fix import FixContext
+else:  # LibCST loads with the first fix, not with the rule registry
+    cst = LazyModule("libcst")
+    syntax = LazyModule("fastapi_rules.fix_syntax")
 
 V2_VALIDATORS = {"validator": "@field_validator", "root_validator": "@model_validator"}
 V1_VALIDATOR_NAMES = {
@@ -131,9 +135,9 @@ def _port_decorator(kind: str, expression: cst.BaseExpression, context: FixConte
         local = new_name
     ported = [arg.with_changes(comma=cst.MaybeSentinel.DEFAULT) for arg in fields + keep]
     if pre or kind == "root_validator":
-        ported.append(keyword_argument("mode", cst.SimpleString('"before"')))
+        ported.append(syntax.keyword_argument("mode", cst.SimpleString('"before"')))
     for position in range(len(ported) - 1):
-        ported[position] = ported[position].with_changes(comma=SEPARATOR)
+        ported[position] = ported[position].with_changes(comma=syntax.SEPARATOR)
     return cst.Call(func=cst.Name(local), args=ported)
 
 
@@ -152,29 +156,33 @@ def _port_parameters(kind: str, function: cst.FunctionDef) -> cst.FunctionDef | 
         return None
     new_params = list(params.params)
     new_params[2] = new_params[2].with_changes(name=cst.Name("info"), annotation=None, default=None)
-    body = function.body.visit(_ValuesToInfoData())
+    body = function.body.visit(_values_to_info_data())
     return function.with_changes(params=params.with_changes(params=new_params), body=body)
 
 
-class _ValuesToInfoData(cst.CSTTransformer):
-    """``values`` read as a variable becomes ``info.data``; attribute and keyword names
-    that happen to be ``values`` (``d.values()``, ``f(values=...)``) stay."""
+def _values_to_info_data() -> cst.CSTTransformer:
+    # defined on first use: LibCST's base class must not load with the registry
+    class ValuesToInfoData(cst.CSTTransformer):
+        """``values`` read as a variable becomes ``info.data``; attribute and keyword names
+        that happen to be ``values`` (``d.values()``, ``f(values=...)``) stay."""
 
-    def __init__(self) -> None:
-        super().__init__()
-        self._names: set[int] = set()  # Name nodes that are not variables
+        def __init__(self) -> None:
+            super().__init__()
+            self._names: set[int] = set()  # Name nodes that are not variables
 
-    def visit_Attribute(self, node: cst.Attribute) -> None:
-        self._names.add(id(node.attr))
+        def visit_Attribute(self, node: cst.Attribute) -> None:
+            self._names.add(id(node.attr))
 
-    def visit_Arg(self, node: cst.Arg) -> None:
-        if node.keyword is not None:
-            self._names.add(id(node.keyword))
+        def visit_Arg(self, node: cst.Arg) -> None:
+            if node.keyword is not None:
+                self._names.add(id(node.keyword))
 
-    def leave_Name(self, original_node: cst.Name, updated_node: cst.Name) -> cst.BaseExpression:
-        if updated_node.value == "values" and id(original_node) not in self._names:
-            return cst.Attribute(value=cst.Name("info"), attr=cst.Name("data"))
-        return updated_node
+        def leave_Name(self, original_node: cst.Name, updated_node: cst.Name) -> cst.BaseExpression:
+            if updated_node.value == "values" and id(original_node) not in self._names:
+                return cst.Attribute(value=cst.Name("info"), attr=cst.Name("data"))
+            return updated_node
+
+    return ValuesToInfoData()
 
 
 def _rebinds(body: cst.BaseSuite, name: str) -> bool:

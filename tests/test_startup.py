@@ -1,0 +1,48 @@
+"""Start-up stays light: `--version`, flake8 loading the plugin and a scan the cache
+answers import neither LibCST nor anything else they do not use."""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import FIXTURES
+
+HEAVY = ("libcst", "yaml", "multiprocessing", "concurrent")
+REPORT_HEAVY = (
+    "import sys\n"
+    f"heavy = sorted({{m.split('.')[0] for m in sys.modules}} & set({HEAVY!r}))\n"
+    "print('heavy:' + ','.join(heavy))\n"
+)
+
+
+def _loaded_after(code: str, cwd: Path) -> str:
+    result = subprocess.run(
+        [sys.executable, "-c", code + "\n" + REPORT_HEAVY],
+        cwd=cwd, capture_output=True, text=True, timeout=120, env=os.environ.copy(),
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.splitlines()[-1].removeprefix("heavy:")
+
+
+def test_the_command_line_and_the_plugin_load_without_libcst(tmp_path: Path) -> None:
+    code = (
+        "import sys\nsys.argv = ['fastapi-rules', '--version']\n"
+        "import fastapi_rules.flake8_plugin\nfrom fastapi_rules.cli import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+    )
+    assert _loaded_after(code, tmp_path) == ""
+
+
+def test_a_scan_the_cache_answers_parses_nothing(tmp_path: Path) -> None:
+    project = tmp_path / "app"
+    shutil.copytree(FIXTURES / "sample_app", project)
+    scan = (
+        "import sys\nsys.argv = ['fastapi-rules', 'scan', '--cache-dir', 'cache', '--jobs', '1', '.']\n"
+        "from fastapi_rules.cli import main\n"
+        "try:\n    main()\nexcept SystemExit as exit:\n    assert exit.code == 1, exit.code\n"
+    )
+    assert "libcst" in _loaded_after(scan, project)  # the first run parses
+    assert _loaded_after(scan, project) == ""  # the second is answered by the cache
