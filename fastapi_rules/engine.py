@@ -104,6 +104,8 @@ def discover(
 def _excluded(path: Path, root: Path, exclude: tuple[str, ...]) -> bool:
     """``exclude`` globs match a name, or a path relative to the scanned root
     (``tests/``, ``scripts/*``, ``*_pb2.py``), as in ruff and flake8."""
+    if not exclude:
+        return False
     relative = path.relative_to(root).as_posix() if root in path.parents else path.as_posix()
     for pattern in exclude:
         bare = pattern.rstrip("/")
@@ -117,7 +119,10 @@ def _excluded(path: Path, root: Path, exclude: tuple[str, ...]) -> bool:
 
 
 def module_name(
-    path: Path, src_roots: tuple[Path, ...], scanned_root: Path | None = None
+    path: Path,
+    src_roots: tuple[Path, ...],
+    scanned_root: Path | None = None,
+    _memo: dict[object, object] | None = None,
 ) -> tuple[str, bool]:
     """The dotted module name Python would import ``path`` as, and whether it is a package.
 
@@ -125,28 +130,52 @@ def module_name(
     sits below the scanned root inside a package (a PEP 420 namespace package, common
     in wheels: ``open_webui/utils/``) counts too; ``backend/`` above ``backend/app/``
     does not, so the full-stack template's ``app.main`` keeps its import name.
+    ``_memo`` keeps what each directory resolves to and its package parts for one scan.
     """
-    absolute = path.resolve()
+    memo = _memo if _memo is not None else {}
+    absolute = _resolved(path, memo)
     is_package = absolute.name == "__init__.py"
-    root = scanned_root.resolve() if scanned_root is not None else None
+    root = _resolved(scanned_root, memo) if scanned_root is not None else None
     for src in sorted(src_roots, key=lambda p: len(p.parts), reverse=True):
         if src in absolute.parents:
             parts = list(absolute.relative_to(src).with_suffix("").parts)
             break
     else:
-        parts = [absolute.stem]
-        directory = absolute.parent
-        while directory.parent != directory and (
+        parts = [*_package_parts(absolute.parent, root, memo), absolute.stem]
+    if is_package:
+        parts = parts[:-1]
+    return ".".join(parts) or absolute.parent.name, is_package
+
+
+def _resolved(path: Path, memo: dict[object, object]) -> Path:
+    # a file that is no symlink resolves as its directory does: one realpath per directory
+    if path.is_symlink() or path.is_dir():
+        whole = ("resolved", path)
+        if whole not in memo:
+            memo[whole] = path.resolve()
+        return memo[whole]  # type: ignore[return-value]
+    directory = path.parent.absolute()
+    if directory not in memo:
+        memo[directory] = directory.resolve()
+    return memo[directory] / path.name  # type: ignore[operator]
+
+
+def _package_parts(
+    directory: Path, root: Path | None, memo: dict[object, object]
+) -> list[str]:
+    """The package names from the top package down to ``directory`` ([] outside one)."""
+    key = (directory, root)
+    if key not in memo:
+        if directory.parent != directory and (
             (directory / "__init__.py").is_file()
             or (root is not None and root in directory.parents and _package_above(directory, root))
         ):
             # ``open-webui/`` is imported as ``open_webui`` (its distribution name, as pip
             # normalises it): no import could name a package with a ``-``
-            parts.insert(0, directory.name.replace("-", "_"))
-            directory = directory.parent
-    if is_package:
-        parts = parts[:-1]
-    return ".".join(parts) or absolute.parent.name, is_package
+            memo[key] = [*_package_parts(directory.parent, root, memo), directory.name.replace("-", "_")]
+        else:
+            memo[key] = []
+    return memo[key]  # type: ignore[return-value]
 
 
 def _package_above(directory: Path, root: Path) -> bool:
@@ -164,7 +193,8 @@ def module_names(
     """Module names for all scanned files; files that would share one (every
     ``tutorial001.py`` of a docs tree, two services' ``main.py``) are named by their
     path below the scanned root instead, so their facts never merge."""
-    names = {path: module_name(path, src_roots, root) for path, root in files}
+    memo: dict[object, object] = {}
+    names = {path: module_name(path, src_roots, root, memo) for path, root in files}
     count: dict[str, int] = {}
     for name, _ in names.values():
         count[name] = count.get(name, 0) + 1
