@@ -105,6 +105,9 @@ class FunctionInfo:
     # parameter can read any path parameter (FAR109).
     parameters: tuple[str, ...] = ()
     reads_any_parameter: bool = False
+    # ``**kwargs`` only: a ``Request`` parameter reads raw values, but a name FastAPI
+    # fills (a pagination parameter, FAR110) must still be a parameter of its own
+    takes_kwargs: bool = False
     body_types: tuple[str, ...] = ()  # annotations of parameters FastAPI reads from the body
     has_docstring: bool = False
     query_models: tuple[str, ...] = ()  # ``Annotated[Filters, Query()]``: fields are parameters

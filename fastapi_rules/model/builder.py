@@ -451,6 +451,7 @@ class ModuleModelBuilder(
                     raised_statuses=tuple(draft.call_sites.get("raised_statuses", ())),
                     parameters=draft.parameters,
                     reads_any_parameter=draft.reads_any_parameter,
+                    takes_kwargs=node.params.star_kwarg is not None,
                     body_types=draft.body_types,
                     has_docstring=node.get_docstring() is not None,
                     query_models=draft.query_models,

@@ -25,8 +25,12 @@ class UnpaginatedCollection(EndpointRule):
     annotation) is `list[...]`, `List[...]` or `Sequence[...]` when neither
     the handler nor any dependency it uses (followed across modules) takes a
     pagination parameter (`routes.pagination_parameters`: `limit`, `offset`,
-    `skip`, `page`, `page_size`, `per_page`, `size`, `cursor`). Routes whose
-    dependencies cannot all be resolved are left alone, and so are lists of
+    `skip`, `page`, `page_size`, `per_page`, `size`, `cursor`). A `Request`
+    (`WebSocket`, `Response`, `BackgroundTasks`...) parameter, such as an auth
+    dependency's, is no pagination source and is skipped: a page size read by
+    hand from `request.query_params` is neither seen nor in the OpenAPI
+    schema. Routes whose dependencies cannot all be resolved (or take
+    `**kwargs`) are left alone, and so are lists of
     scalars (`list[str]`, `list[int]`: tag vocabularies, currency codes, the
     distinct values of a facet) and handlers whose every `return` is a
     `Response` object (a redirect to where the list moved).
@@ -56,7 +60,7 @@ class UnpaginatedCollection(EndpointRule):
         handler = endpoint.handler
         if handler is not None and handler.returns_kinds == ("response",):
             return None  # every return is a ``Response`` (a redirect shim): no list is sent
-        received = project.parameter_names(endpoint)
+        received = project.parameter_names(endpoint, declared_only=True)
         if received is None or set(received) & set(options.pagination_parameters):
             return None
         return {}
