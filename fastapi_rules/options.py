@@ -268,6 +268,10 @@ class RouteOptions:
         default=False,
         metadata={"help": "Allow DELETE routes to answer 200 with a `response_model=` (FAR103)."},
     )
+    label_fields: tuple[str, ...] = field(
+        default=("id", "key", "code", "slug", "name", "label", "title", "value"),
+        metadata={"help": "Field names of a lookup entry: a list of models with no other field (`{id, name}` tags) is a vocabulary, like `list[str]`, not a collection to paginate (FAR110)."},
+    )
     pagination_parameters: tuple[str, ...] = field(
         default=("limit", "offset", "skip", "page", "page_size", "per_page", "size", "cursor"),
         metadata={"help": "Parameter names that paginate a collection route (FAR110), on the handler or a dependency."},

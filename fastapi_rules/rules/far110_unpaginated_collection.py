@@ -32,7 +32,9 @@ class UnpaginatedCollection(EndpointRule):
     schema. Routes whose dependencies cannot all be resolved (or take
     `**kwargs`) are left alone, and so are lists of
     scalars (`list[str]`, `list[int]`: tag vocabularies, currency codes, the
-    distinct values of a facet) and handlers whose every `return` is a
+    distinct values of a facet), lists of lookup entries, models whose
+    every field is an id or a label (`routes.label_fields`: langflow's
+    `list[TagResponse]` of `{id, name}`), and handlers whose every `return` is a
     `Response` object (a redirect to where the list moved).
 
     Why is this bad?
@@ -57,6 +59,9 @@ class UnpaginatedCollection(EndpointRule):
             return None
         if SCALAR_LIST.match(annotation):
             return None  # ``list[str]``: lookup values (tags, currencies, ids of a facet)
+        models = project.model_classes(annotation)
+        if models and all(self._is_lookup_entry(model, project) for model in models):
+            return None  # ``list[Tag]`` of ``{id, name}``: the same vocabulary, with ids
         handler = endpoint.handler
         if handler is not None and handler.returns_kinds == ("response",):
             return None  # every return is a ``Response`` (a redirect shim): no list is sent
@@ -64,3 +69,8 @@ class UnpaginatedCollection(EndpointRule):
         if received is None or set(received) & set(options.pagination_parameters):
             return None
         return {}
+
+    def _is_lookup_entry(self, model: str, project: ProjectIndex) -> bool:
+        """A model with fields, each an id or a label (``routes.label_fields``)."""
+        fields = project.model_fields(model)
+        return bool(fields) and all(name in self.options.label_fields for _owner, name, _type in fields)
