@@ -134,6 +134,7 @@ class FunctionInfo:
     returned_responses: tuple[str, ...] = ()
     returned_statuses: tuple[int, ...] = ()
     sets_status_code: bool = False  # ``response.status_code = ...`` on a parameter
+    sets_cookie: bool = False  # calls ``set_cookie``: its answer is a browser session (FAR102)
 
 
 @dataclass(frozen=True)

@@ -121,6 +121,7 @@ class _FunctionDraft:
     returned_responses: list[str] = field(default_factory=list)
     returned_statuses: list[int] = field(default_factory=list)
     sets_status_code: bool = False
+    sets_cookie: bool = False
     query_models: tuple[str, ...] = ()
     blocking_calls: list[BlockingCall] = field(default_factory=list)
     nested: dict[str, str] = field(default_factory=dict)
@@ -472,6 +473,7 @@ class ModuleModelBuilder(
                     returned_responses=tuple(dict.fromkeys(draft.returned_responses)),
                     returned_statuses=tuple(dict.fromkeys(draft.returned_statuses)),
                     sets_status_code=draft.sets_status_code,
+                    sets_cookie=draft.sets_cookie,
                 ),
             )
         )
