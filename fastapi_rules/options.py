@@ -190,7 +190,7 @@ class SchemaOptions:
             "key", "keys", "apikey", "apikeys", "token", "tokens", "secret", "secrets",
             "credential", "credentials", "rotate", "regenerate", "webhook", "webhooks",
         ),
-        metadata={"help": "Words in a POST/PUT route's path or handler name that say it issues a credential (FAR604): it may return the new secret once, in a model no GET route returns."},
+        metadata={"help": "Words in a POST/PUT route's path or handler name that say it issues a credential (FAR604): it may return the new credential (a field named with one of these words); a GET returning the same model is still flagged."},
     )
 
     def is_secret(self, field_name: str, token_allowed: bool = False) -> bool:

@@ -804,16 +804,6 @@ class ProjectIndex:
             return None if model == "None" else model
         return endpoint.handler.return_annotation if endpoint.handler else None
 
-    @cached_property
-    def read_response_models(self) -> frozenset[str]:
-        """Project models some GET route answers with (at the top level)."""
-        return frozenset(
-            model
-            for endpoint in self.http_endpoints
-            if "GET" in endpoint.route.methods
-            for model in self.model_classes(self.response_annotation(endpoint))
-        )
-
     def model_fields(self, model: str) -> list[tuple[str, str, str]]:
         """(class, field, annotation) of a model and of its project model bases."""
         return [
