@@ -135,6 +135,9 @@ class FunctionInfo:
     returned_statuses: tuple[int, ...] = ()
     sets_status_code: bool = False  # ``response.status_code = ...`` on a parameter
     sets_cookie: bool = False  # calls ``set_cookie``: its answer is a browser session (FAR102)
+    # it raises, and every ``raise`` is ``ValueError``/``TypeError`` with a message of its
+    # own (no caught exception in it): a validator telling its caller what is wrong (FAR502)
+    raises_messages: bool = False
 
 
 @dataclass(frozen=True)
@@ -284,6 +287,9 @@ class ErrorSite:
     detail: str  # what was found, for the message: ``str(e)``, ``status_code=200``
     location: Location | None  # ``swallowed``: None unless the module has positions
     in_response: bool = True
+    # ``leak``: what the ``try`` body of the clause calls (qualified names, else as
+    # written), where the caught exception comes from
+    guarded_calls: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

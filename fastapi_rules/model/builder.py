@@ -122,6 +122,7 @@ class _FunctionDraft:
     returned_statuses: list[int] = field(default_factory=list)
     sets_status_code: bool = False
     sets_cookie: bool = False
+    raises: list[bool] = field(default_factory=list)  # each ``raise``: a message of its own?
     query_models: tuple[str, ...] = ()
     blocking_calls: list[BlockingCall] = field(default_factory=list)
     nested: dict[str, str] = field(default_factory=dict)
@@ -474,6 +475,7 @@ class ModuleModelBuilder(
                     returned_statuses=tuple(dict.fromkeys(draft.returned_statuses)),
                     sets_status_code=draft.sets_status_code,
                     sets_cookie=draft.sets_cookie,
+                    raises_messages=bool(draft.raises) and all(draft.raises),
                 ),
             )
         )
@@ -820,6 +822,7 @@ class ModuleModelBuilder(
             self._method_call(node, func)
             self._model_api(node, func)
         self._note_logging(node)
+        self._note_try_call(node, callee)
         self._setting_call(node, callee)
         self._architecture_call(node, callee)
         self._credential_call(node, callee)
@@ -971,6 +974,8 @@ class ModuleModelBuilder(
     def visit_Raise(self, node: cst.Raise) -> None:
         self._note_raise()
         draft = self._function
+        if draft is not None and self._lambda_depth == 0:
+            draft.raises.append(self._raises_message(node))
         if (
             draft is not None
             and self._lambda_depth == 0
