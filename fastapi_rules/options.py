@@ -272,6 +272,14 @@ class RouteOptions:
         default=("id", "key", "code", "slug", "name", "label", "title", "value"),
         metadata={"help": "Field names of a lookup entry: a list of models with no other field (`{id, name}` tags) is a vocabulary, like `list[str]`, not a collection to paginate (FAR110)."},
     )
+    cap_keywords: tuple[str, ...] = field(
+        default=("limit", "count", "top", "max_results", "page_size", "per_page", "first", "last"),
+        metadata={"help": "Keywords that cap a result when the handler passes them an integer literal (`fetch_recent_blocks(count=10)`, `.limit(100)`): its list is bounded without a parameter (FAR110)."},
+    )
+    pagination_dependencies: tuple[str, ...] = field(
+        default=("fastapi_pagination.*",),
+        metadata={"help": "Glob patterns over library dependencies that paginate (`Annotated[Params, Depends()]` of fastapi-pagination) (FAR110)."},
+    )
     pagination_parameters: tuple[str, ...] = field(
         default=("limit", "offset", "skip", "page", "page_size", "per_page", "size", "cursor"),
         metadata={"help": "Parameter names that paginate a collection route (FAR110), on the handler or a dependency."},

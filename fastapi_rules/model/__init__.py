@@ -138,6 +138,13 @@ class FunctionInfo:
     # it raises, and every ``raise`` is ``ValueError``/``TypeError`` with a message of its
     # own (no caught exception in it): a validator telling its caller what is wrong (FAR502)
     raises_messages: bool = False
+    # Where a listed result comes from (FAR110): it awaits (``await``, ``async for``,
+    # ``async with``) anything; every ``return`` is a list or tuple written in the code
+    # (or a module-level one); the keywords its calls are given an integer literal
+    # (``fetch_recent_blocks(count=10)``; ``.limit(10)`` gives ``limit``).
+    awaits: bool = False
+    returns_fixed_list: bool = False
+    literal_keywords: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

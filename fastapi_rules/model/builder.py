@@ -123,6 +123,9 @@ class _FunctionDraft:
     sets_status_code: bool = False
     sets_cookie: bool = False
     raises: list[bool] = field(default_factory=list)  # each ``raise``: a message of its own?
+    awaits: bool = False
+    fixed_returns: list[bool] = field(default_factory=list)  # each ``return``: a fixed list?
+    literal_keywords: dict[str, None] = field(default_factory=dict)  # ordered set
     query_models: tuple[str, ...] = ()
     blocking_calls: list[BlockingCall] = field(default_factory=list)
     nested: dict[str, str] = field(default_factory=dict)
@@ -319,6 +322,31 @@ class ModuleModelBuilder(
 
     def visit_Await(self, node: cst.Await) -> None:
         self._awaited.add(id(node.expression))
+        self._note_awaiting()
+
+    def visit_With(self, node: cst.With) -> None:
+        if node.asynchronous is not None:
+            self._note_awaiting()
+
+    def _note_awaiting(self) -> None:
+        if self._function is not None and self._lambda_depth == 0:
+            self._function.awaits = True
+
+    def _note_literal_keywords(self, node: cst.Call) -> None:
+        """Keywords given an integer literal, and ``.limit(10)`` as ``limit`` (FAR110)."""
+        draft = self._function
+        if draft is None:
+            return
+        for arg in node.args:
+            if arg.keyword is not None and isinstance(arg.value, cst.Integer):
+                draft.literal_keywords[arg.keyword.value] = None
+        if (
+            isinstance(node.func, cst.Attribute)
+            and node.func.attr.value == "limit"
+            and node.args
+            and isinstance(node.args[0].value, cst.Integer)
+        ):
+            draft.literal_keywords["limit"] = None
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         bases = tuple(
@@ -476,6 +504,9 @@ class ModuleModelBuilder(
                     sets_status_code=draft.sets_status_code,
                     sets_cookie=draft.sets_cookie,
                     raises_messages=bool(draft.raises) and all(draft.raises),
+                    awaits=draft.awaits,
+                    returns_fixed_list=bool(draft.fixed_returns) and all(draft.fixed_returns),
+                    literal_keywords=tuple(draft.literal_keywords),
                 ),
             )
         )
@@ -486,6 +517,14 @@ class ModuleModelBuilder(
         draft = self._function
         if draft is not None and self._lambda_depth == 0:
             value = node.value
+            draft.fixed_returns.append(
+                isinstance(value, (cst.List, cst.Tuple))
+                or (
+                    isinstance(value, cst.Name)
+                    and not self.names.is_local(value.value)
+                    and value.value in self._module_sequences
+                )
+            )
             if value is None or _is_none(value):
                 draft.returns_kinds.append("none")
             elif isinstance(value, cst.Call) and (
@@ -823,6 +862,7 @@ class ModuleModelBuilder(
             self._model_api(node, func)
         self._note_logging(node)
         self._note_try_call(node, callee)
+        self._note_literal_keywords(node)
         self._setting_call(node, callee)
         self._architecture_call(node, callee)
         self._credential_call(node, callee)
@@ -1140,6 +1180,8 @@ class ModuleModelBuilder(
             self.names.bind_local(name)
 
     def visit_For(self, node: cst.For) -> None:
+        if node.asynchronous is not None:
+            self._note_awaiting()
         self._loop_start(node.target, node.iter)
         if not isinstance(node.target, cst.Name):
             return
