@@ -135,6 +135,9 @@ class FunctionInfo:
     returned_statuses: tuple[int, ...] = ()
     sets_status_code: bool = False  # ``response.status_code = ...`` on a parameter
     sets_cookie: bool = False  # calls ``set_cookie``: its answer is a browser session (FAR102)
+    # passes a parameter's ASGI channel on (``sse.handle_post_message(request.scope,
+    # request.receive, request._send)``): a transport sends the answer, status and all
+    sends_raw: bool = False
     # it raises, and every ``raise`` is ``ValueError``/``TypeError`` with a message of its
     # own (no caught exception in it): a validator telling its caller what is wrong (FAR502)
     raises_messages: bool = False

@@ -122,6 +122,7 @@ class _FunctionDraft:
     returned_statuses: list[int] = field(default_factory=list)
     sets_status_code: bool = False
     sets_cookie: bool = False
+    sends_raw: bool = False
     raises: list[bool] = field(default_factory=list)  # each ``raise``: a message of its own?
     awaits: bool = False
     fixed_returns: list[bool] = field(default_factory=list)  # each ``return``: a fixed list?
@@ -332,14 +333,23 @@ class ModuleModelBuilder(
         if self._function is not None and self._lambda_depth == 0:
             self._function.awaits = True
 
-    def _note_literal_keywords(self, node: cst.Call) -> None:
-        """Keywords given an integer literal, and ``.limit(10)`` as ``limit`` (FAR110)."""
+    def _note_call_arguments(self, node: cst.Call) -> None:
+        """Keywords given an integer literal, and ``.limit(10)`` as ``limit`` (FAR110);
+        ``request._send`` handed on (FAR102)."""
         draft = self._function
         if draft is None:
             return
         for arg in node.args:
-            if arg.keyword is not None and isinstance(arg.value, cst.Integer):
+            value = arg.value
+            if arg.keyword is not None and isinstance(value, cst.Integer):
                 draft.literal_keywords[arg.keyword.value] = None
+            if (
+                isinstance(value, cst.Attribute)
+                and value.attr.value == "_send"
+                and isinstance(value.value, cst.Name)
+                and value.value.value in draft.parameters
+            ):
+                draft.sends_raw = True
         if (
             isinstance(node.func, cst.Attribute)
             and node.func.attr.value == "limit"
@@ -503,6 +513,7 @@ class ModuleModelBuilder(
                     returned_statuses=tuple(dict.fromkeys(draft.returned_statuses)),
                     sets_status_code=draft.sets_status_code,
                     sets_cookie=draft.sets_cookie,
+                    sends_raw=draft.sends_raw,
                     raises_messages=bool(draft.raises) and all(draft.raises),
                     awaits=draft.awaits,
                     returns_fixed_list=bool(draft.fixed_returns) and all(draft.fixed_returns),
@@ -862,7 +873,7 @@ class ModuleModelBuilder(
             self._model_api(node, func)
         self._note_logging(node)
         self._note_try_call(node, callee)
-        self._note_literal_keywords(node)
+        self._note_call_arguments(node)
         self._setting_call(node, callee)
         self._architecture_call(node, callee)
         self._credential_call(node, callee)

@@ -77,7 +77,9 @@ class PostWithoutStatusCode(EndpointRule):
       and langflow's `POST /api_key/store`), unless the last segment says it
       creates;
     - handlers that pick the status themselves (`response.status_code = ...`,
-      `return JSONResponse(..., status_code=...)`) or stream their answer
+      `return JSONResponse(..., status_code=...)`), hand the ASGI channel to a
+      transport that answers (`sse.handle_post_message(request.scope,
+      request.receive, request._send)`) or stream their answer
       (`StreamingResponse`, `FileResponse`, `EventSourceResponse`).
 
     When the include chain above the route is not resolved, the words of the
@@ -115,8 +117,10 @@ class PostWithoutStatusCode(EndpointRule):
         if handler is not None:
             if project.handler_methods.get(handler.qualname, frozenset()) & {"PUT", "PATCH"}:
                 return None  # the same handler replaces or updates
-            if handler.sets_status_code or handler.returned_statuses:
-                return None  # the handler answers 201 itself when it creates
+            if handler.sets_status_code or handler.returned_statuses or handler.sends_raw:
+                # the handler answers 201 itself when it creates, or hands the ASGI
+                # channel to a transport (MCP's SSE messages) that answers for it
+                return None
             if handler.sets_cookie and not self._last_segment_creates(endpoint, options):
                 # ``POST /cookie/`` sets a session or preference cookie: it changes the
                 # client's state, not a collection's (a create says so in its path)
