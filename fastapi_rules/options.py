@@ -233,16 +233,16 @@ class RouteOptions:
             "generate", "responses", "show", "health", "pay", "mute", "unmute", "rsvp",
             "default", "sum", "scan", "auth", "ldap", "sso", "saml", "impersonate",
             "challenge", "mfa", "otp", "totp", "find", "replace", "download", "pull", "push",
-            "*rpc", "*auth",
+            "*rpc", "*auth", "*scan",
         ),
-        metadata={"help": "Words in a POST route's path that mark it as an action, not a create: FAR102 allows 200 for it. In a one-word segment inflections count too (`check` also matches `checks`, `detect` matches `detections`, `convert` matches `conversion`); `*word` also matches a segment ending in it (`*rpc`: `jsonrpc`)."},
+        metadata={"help": "Words in a POST route's path that mark it as an action, not a create: FAR102 allows 200 for it. In a one-word segment inflections count too (`check` also matches `checks`, `detect` matches `detections`, `convert` matches `conversion`); `*word` also matches a segment ending in it (`*rpc`: `jsonrpc`, `*scan`: `lnurlscan`)."},
     )
     non_creating_handlers: tuple[str, ...] = field(
         default=(
             "update_*", "delete_*", "remove_*", "replace_*", "set_*", "put_*", "patch_*",
             "upsert_*", "edit_*", "reset_*", "list_*", "get_*", "read_*", "find_*", "fetch_*",
             "search_*", "send_*", "pull_*", "regenerate_*", "toggle_*", "revoke_*", "cancel_*",
-            "sum_*", "*login*", "*logout*", "impersonate*",
+            "sum_*", "generate_*", "*login*", "*logout*", "impersonate*",
         ),
         metadata={"help": "Glob patterns over a POST handler's name (less a leading `api_`, `handle_`, `post_`) that mark it as an action, not a create (FAR102): `update_chat_by_id`, `api_delete_wallet`, `nostr_login`; not when the name has a `creating_words` word (`get_or_create_tag`)."},
     )
