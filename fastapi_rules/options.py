@@ -190,7 +190,7 @@ class SchemaOptions:
             "key", "keys", "apikey", "apikeys", "token", "tokens", "secret", "secrets",
             "credential", "credentials", "rotate", "regenerate", "webhook", "webhooks",
         ),
-        metadata={"help": "Words in a POST/PUT route's path or handler name that say it issues a credential (FAR604): it may return the new secret once, in a model no GET route returns."},
+        metadata={"help": "Words in a POST/PUT route's path or handler name that say it issues a credential (FAR604): it may return the new credential (a field named with one of these words); a GET returning the same model is still flagged."},
     )
 
     def is_secret(self, field_name: str, token_allowed: bool = False) -> bool:
@@ -233,16 +233,16 @@ class RouteOptions:
             "generate", "responses", "show", "health", "pay", "mute", "unmute", "rsvp",
             "default", "sum", "scan", "auth", "ldap", "sso", "saml", "impersonate",
             "challenge", "mfa", "otp", "totp", "find", "replace", "download", "pull", "push",
-            "*rpc", "*auth",
+            "*rpc", "*auth", "*scan",
         ),
-        metadata={"help": "Words in a POST route's path that mark it as an action, not a create: FAR102 allows 200 for it. In a one-word segment inflections count too (`check` also matches `checks`, `detect` matches `detections`, `convert` matches `conversion`); `*word` also matches a segment ending in it (`*rpc`: `jsonrpc`)."},
+        metadata={"help": "Words in a POST route's path that mark it as an action, not a create: FAR102 allows 200 for it. In a one-word segment inflections count too (`check` also matches `checks`, `detect` matches `detections`, `convert` matches `conversion`); `*word` also matches a segment ending in it (`*rpc`: `jsonrpc`, `*scan`: `lnurlscan`)."},
     )
     non_creating_handlers: tuple[str, ...] = field(
         default=(
             "update_*", "delete_*", "remove_*", "replace_*", "set_*", "put_*", "patch_*",
             "upsert_*", "edit_*", "reset_*", "list_*", "get_*", "read_*", "find_*", "fetch_*",
             "search_*", "send_*", "pull_*", "regenerate_*", "toggle_*", "revoke_*", "cancel_*",
-            "sum_*", "*login*", "*logout*", "impersonate*",
+            "sum_*", "generate_*", "*login*", "*logout*", "impersonate*",
         ),
         metadata={"help": "Glob patterns over a POST handler's name (less a leading `api_`, `handle_`, `post_`) that mark it as an action, not a create (FAR102): `update_chat_by_id`, `api_delete_wallet`, `nostr_login`; not when the name has a `creating_words` word (`get_or_create_tag`)."},
     )
@@ -267,6 +267,18 @@ class RouteOptions:
     allow_delete_with_body: bool = field(
         default=False,
         metadata={"help": "Allow DELETE routes to answer 200 with a `response_model=` (FAR103)."},
+    )
+    label_fields: tuple[str, ...] = field(
+        default=("id", "key", "code", "slug", "name", "label", "title", "value"),
+        metadata={"help": "Field names of a lookup entry: a list of models with no other field (`{id, name}` tags) is a vocabulary, like `list[str]`, not a collection to paginate (FAR110)."},
+    )
+    cap_keywords: tuple[str, ...] = field(
+        default=("limit", "count", "top", "max_results", "page_size", "per_page", "first", "last"),
+        metadata={"help": "Keywords that cap a result when the handler passes them an integer literal (`fetch_recent_blocks(count=10)`, `.limit(100)`): its list is bounded without a parameter (FAR110)."},
+    )
+    pagination_dependencies: tuple[str, ...] = field(
+        default=("fastapi_pagination.*",),
+        metadata={"help": "Glob patterns over library dependencies that paginate (`Annotated[Params, Depends()]` of fastapi-pagination) (FAR110)."},
     )
     pagination_parameters: tuple[str, ...] = field(
         default=("limit", "offset", "skip", "page", "page_size", "per_page", "size", "cursor"),

@@ -534,12 +534,21 @@ class ProjectIndex:
         callee = self.resolve(site.callee)
         return callee if callee in self.classes else None
 
-    def parameter_names(self, endpoint: Endpoint) -> frozenset[str] | None:
+    def parameter_names(self, endpoint: Endpoint, declared_only: bool = False) -> frozenset[str] | None:
         """Every parameter name (and alias) FastAPI fills for this endpoint: the handler's
         and its dependencies', transitively. None when any name may be read (``**kwargs``,
-        a ``Request`` parameter, a dependency we cannot resolve)."""
+        a ``Request`` parameter, a dependency we cannot resolve).
+
+        ``declared_only``: only the names declared as parameters count, so a ``Request``
+        (``WebSocket``, ``HTTPConnection``) parameter is skipped rather than unknown: an
+        auth dependency taking the request is no pagination source (FAR110). The other
+        special types (``Response``, ``BackgroundTasks``, ``SecurityScopes``) never
+        stop the walk; their names are not pagination names."""
+        def reads_any(function: FunctionInfo) -> bool:
+            return function.takes_kwargs if declared_only else function.reads_any_parameter
+
         handler = endpoint.handler
-        if handler is None or handler.reads_any_parameter:
+        if handler is None or reads_any(handler):
             return None
         names = set(handler.parameters)
         names.update(self._query_model_fields(handler))
@@ -552,7 +561,7 @@ class ProjectIndex:
             if function is not None:
                 inner = [self.functions[name] for name in function.returns if name in self.functions]
                 for found in (function, *inner):
-                    if found.reads_any_parameter:
+                    if reads_any(found):
                         return None
                     names.update(found.parameters)
                     names.update(self._query_model_fields(found))
@@ -797,16 +806,6 @@ class ProjectIndex:
         if model is not None:
             return None if model == "None" else model
         return endpoint.handler.return_annotation if endpoint.handler else None
-
-    @cached_property
-    def read_response_models(self) -> frozenset[str]:
-        """Project models some GET route answers with (at the top level)."""
-        return frozenset(
-            model
-            for endpoint in self.http_endpoints
-            if "GET" in endpoint.route.methods
-            for model in self.model_classes(self.response_annotation(endpoint))
-        )
 
     def model_fields(self, model: str) -> list[tuple[str, str, str]]:
         """(class, field, annotation) of a model and of its project model bases."""

@@ -105,6 +105,9 @@ class FunctionInfo:
     # parameter can read any path parameter (FAR109).
     parameters: tuple[str, ...] = ()
     reads_any_parameter: bool = False
+    # ``**kwargs`` only: a ``Request`` parameter reads raw values, but a name FastAPI
+    # fills (a pagination parameter, FAR110) must still be a parameter of its own
+    takes_kwargs: bool = False
     body_types: tuple[str, ...] = ()  # annotations of parameters FastAPI reads from the body
     has_docstring: bool = False
     query_models: tuple[str, ...] = ()  # ``Annotated[Filters, Query()]``: fields are parameters
@@ -131,6 +134,20 @@ class FunctionInfo:
     returned_responses: tuple[str, ...] = ()
     returned_statuses: tuple[int, ...] = ()
     sets_status_code: bool = False  # ``response.status_code = ...`` on a parameter
+    sets_cookie: bool = False  # calls ``set_cookie``: its answer is a browser session (FAR102)
+    # passes a parameter's ASGI channel on (``sse.handle_post_message(request.scope,
+    # request.receive, request._send)``): a transport sends the answer, status and all
+    sends_raw: bool = False
+    # it raises, and every ``raise`` is ``ValueError``/``TypeError`` with a message of its
+    # own (no caught exception in it): a validator telling its caller what is wrong (FAR502)
+    raises_messages: bool = False
+    # Where a listed result comes from (FAR110): it awaits (``await``, ``async for``,
+    # ``async with``) anything; every ``return`` is a list or tuple written in the code
+    # (or a module-level one); the keywords its calls are given an integer literal
+    # (``fetch_recent_blocks(count=10)``; ``.limit(10)`` gives ``limit``).
+    awaits: bool = False
+    returns_fixed_list: bool = False
+    literal_keywords: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -280,6 +297,9 @@ class ErrorSite:
     detail: str  # what was found, for the message: ``str(e)``, ``status_code=200``
     location: Location | None  # ``swallowed``: None unless the module has positions
     in_response: bool = True
+    # ``leak``: what the ``try`` body of the clause calls (qualified names, else as
+    # written), where the caught exception comes from
+    guarded_calls: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

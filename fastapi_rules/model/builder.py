@@ -118,6 +118,12 @@ class _FunctionDraft:
     returned_responses: list[str] = field(default_factory=list)
     returned_statuses: list[int] = field(default_factory=list)
     sets_status_code: bool = False
+    sets_cookie: bool = False
+    sends_raw: bool = False
+    raises: list[bool] = field(default_factory=list)  # each ``raise``: a message of its own?
+    awaits: bool = False
+    fixed_returns: list[bool] = field(default_factory=list)  # each ``return``: a fixed list?
+    literal_keywords: dict[str, None] = field(default_factory=dict)  # ordered set
     query_models: tuple[str, ...] = ()
     blocking_calls: list[BlockingCall] = field(default_factory=list)
     nested: dict[str, str] = field(default_factory=dict)
@@ -314,6 +320,40 @@ class ModuleModelBuilder(
 
     def visit_Await(self, node: cst.Await) -> None:
         self._awaited.add(id(node.expression))
+        self._note_awaiting()
+
+    def visit_With(self, node: cst.With) -> None:
+        if node.asynchronous is not None:
+            self._note_awaiting()
+
+    def _note_awaiting(self) -> None:
+        if self._function is not None and self._lambda_depth == 0:
+            self._function.awaits = True
+
+    def _note_call_arguments(self, node: cst.Call) -> None:
+        """Keywords given an integer literal, and ``.limit(10)`` as ``limit`` (FAR110);
+        ``request._send`` handed on (FAR102)."""
+        draft = self._function
+        if draft is None:
+            return
+        for arg in node.args:
+            value = arg.value
+            if arg.keyword is not None and isinstance(value, cst.Integer):
+                draft.literal_keywords[arg.keyword.value] = None
+            if (
+                isinstance(value, cst.Attribute)
+                and value.attr.value == "_send"
+                and isinstance(value.value, cst.Name)
+                and value.value.value in draft.parameters
+            ):
+                draft.sends_raw = True
+        if (
+            isinstance(node.func, cst.Attribute)
+            and node.func.attr.value == "limit"
+            and node.args
+            and isinstance(node.args[0].value, cst.Integer)
+        ):
+            draft.literal_keywords["limit"] = None
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         bases = tuple(
@@ -448,6 +488,7 @@ class ModuleModelBuilder(
                     raised_statuses=tuple(draft.call_sites.get("raised_statuses", ())),
                     parameters=draft.parameters,
                     reads_any_parameter=draft.reads_any_parameter,
+                    takes_kwargs=node.params.star_kwarg is not None,
                     body_types=draft.body_types,
                     has_docstring=node.get_docstring() is not None,
                     query_models=draft.query_models,
@@ -468,6 +509,12 @@ class ModuleModelBuilder(
                     returned_responses=tuple(dict.fromkeys(draft.returned_responses)),
                     returned_statuses=tuple(dict.fromkeys(draft.returned_statuses)),
                     sets_status_code=draft.sets_status_code,
+                    sets_cookie=draft.sets_cookie,
+                    sends_raw=draft.sends_raw,
+                    raises_messages=bool(draft.raises) and all(draft.raises),
+                    awaits=draft.awaits,
+                    returns_fixed_list=bool(draft.fixed_returns) and all(draft.fixed_returns),
+                    literal_keywords=tuple(draft.literal_keywords),
                 ),
             )
         )
@@ -478,6 +525,14 @@ class ModuleModelBuilder(
         draft = self._function
         if draft is not None and self._lambda_depth == 0:
             value = node.value
+            draft.fixed_returns.append(
+                isinstance(value, (cst.List, cst.Tuple))
+                or (
+                    isinstance(value, cst.Name)
+                    and not self.names.is_local(value.value)
+                    and value.value in self._module_sequences
+                )
+            )
             if value is None or _is_none(value):
                 draft.returns_kinds.append("none")
             elif isinstance(value, cst.Call) and (
@@ -814,6 +869,8 @@ class ModuleModelBuilder(
             self._method_call(node, func)
             self._model_api(node, func)
         self._note_logging(node)
+        self._note_try_call(node, callee)
+        self._note_call_arguments(node)
         self._setting_call(node, callee)
         self._architecture_call(node, callee)
         self._credential_call(node, callee)
@@ -965,6 +1022,8 @@ class ModuleModelBuilder(
     def visit_Raise(self, node: cst.Raise) -> None:
         self._note_raise()
         draft = self._function
+        if draft is not None and self._lambda_depth == 0:
+            draft.raises.append(self._raises_message(node))
         if (
             draft is not None
             and self._lambda_depth == 0
@@ -1129,6 +1188,8 @@ class ModuleModelBuilder(
             self.names.bind_local(name)
 
     def visit_For(self, node: cst.For) -> None:
+        if node.asynchronous is not None:
+            self._note_awaiting()
         self._loop_start(node.target, node.iter)
         if not isinstance(node.target, cst.Name):
             return

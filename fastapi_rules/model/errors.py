@@ -25,6 +25,9 @@ LOG_METHODS = frozenset(
         "adebug", "ainfo", "awarning", "aerror", "aexception", "acritical",
     }
 )
+# What a validator raises to tell its caller what is wrong with a value (pydantic sends
+# the same messages to the client in a 422).
+MESSAGE_EXCEPTIONS = frozenset({"builtins.ValueError", "builtins.TypeError"})
 # Calls whose failure is an expected data condition with a fallback value:
 # ``try: data = r.json() except Exception: data = r.text``.
 PARSE_CALLS = frozenset(
@@ -40,6 +43,7 @@ class _OpenExcept:
     name: str | None  # ``as e``
     broad: bool
     node: cst.ExceptHandler
+    try_node: cst.Try | None = None
     logs: bool = False
     raises: bool = False  # raises, or answers with an error status (FAR503 accepts both)
     returns: bool = False
@@ -66,6 +70,7 @@ class ErrorFacts:
         # ``try:`` bodies the walk is in, with the function depth they belong to
         self._try_bodies: dict[int, cst.Try] = {}
         self._active_tries: list[tuple[int, cst.Try, int]] = []
+        self._try_calls: dict[int, list[str]] = {}  # by ``id`` of the ``try``: its body's calls
 
     def _located_error_sites(self) -> list[ErrorSite]:
         """The error sites, with deferred positions filled in when positions exist."""
@@ -102,6 +107,31 @@ class ErrorFacts:
             self._narrowed.pop()
         if self._active_tries and self._active_tries[-1][0] == id(node):
             self._active_tries.pop()
+
+    def _note_try_call(self, node: cst.Call, callee: str | None) -> None:
+        """A call in the body of the function's enclosing ``try`` statements."""
+        depth = len(self._functions)  # type: ignore[attr-defined]
+        name = callee or dotted_name(node.func) or type(node.func).__name__
+        for _block, try_node, try_depth in reversed(self._active_tries):
+            if try_depth != depth:
+                break
+            self._try_calls.setdefault(id(try_node), []).append(name)
+
+    def _raises_message(self, node: cst.Raise) -> bool:
+        """``raise ValueError("...")`` (``from exc`` allowed) with no caught exception
+        in the message."""
+        exc = node.exc
+        if not isinstance(exc, cst.Call) or self.names.resolve(exc.func) not in MESSAGE_EXCEPTIONS:  # type: ignore[attr-defined]
+            return False
+        caught = {clause.name for clause in self._open_excepts if clause.name}
+        for arg in exc.args:
+            if arg.keyword is not None or arg.star:
+                return False
+            if not isinstance(arg.value, (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString)):
+                return False
+            if _names_in(arg.value) & caught:
+                return False
+        return True
 
     def _http_exception_escapes(self) -> bool:
         """Whether an ``HTTPException`` raised here leaves the function as it is: False
@@ -167,7 +197,8 @@ class ErrorFacts:
     def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
         broad = self._catches(node, BROAD_EXCEPTIONS)
         name = node.name.name.value if node.name and isinstance(node.name.name, cst.Name) else None
-        self._open_excepts.append(_OpenExcept(name, broad, node))
+        try_node = self._open_tries[-1] if self._open_tries else None
+        self._open_excepts.append(_OpenExcept(name, broad, node, try_node))
 
     def _catches(self, handler: cst.ExceptHandler, exceptions: frozenset[str]) -> bool:
         """A bare ``except:``, or one naming any of ``exceptions`` (qualified names)."""
@@ -330,8 +361,15 @@ class ErrorFacts:
         ]
         if leaks:  # one finding per response: the first leak in it
             location, what = min(leaks, key=lambda leak: (leak[0].line, leak[0].column))
+            # the exception's own message (not a traceback): where it can come from
+            clause = next((c for c in reversed(self._open_excepts) if c.name in broad_names), None)
+            guarded: list[str] = []
+            if clause is not None and clause.try_node is not None and not any(
+                what.startswith(tuple(f"`{name}" for name in TRACEBACK_FORMATTERS)) for _node, what in leaks
+            ):
+                guarded = self._try_calls.get(id(clause.try_node), [])
             self.error_sites.append(
-                ErrorSite("leak", self._function_name(), what, location, in_response)
+                ErrorSite("leak", self._function_name(), what, location, in_response, tuple(guarded))
             )
         # ``async def handler(request, exc)``: a leak when it is registered for Exception
         exception_parameter = self._exception_parameter()

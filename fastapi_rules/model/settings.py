@@ -122,6 +122,8 @@ class SettingFacts:
         ) or callee in CORS_MIDDLEWARE:
             self._cors(node)
         elif method == "set_cookie":
+            if self._function is not None:  # type: ignore[attr-defined]
+                self._function.sets_cookie = True  # type: ignore[attr-defined]
             self._cookie(node)
         elif callee in LOG_FUNCTIONS or (
             method in LOG_METHODS and "log" in (dotted_name(func.value) or "").lower()  # type: ignore[union-attr]

@@ -76,8 +76,14 @@ class PostWithoutStatusCode(EndpointRule):
       registered for PUT or PATCH (a replace or update), catch-all proxies
       (`/{path:path}`), paths not known statically (`f"/ext/{ext.id}/..."`)
       and OpenAPI callback declarations (`{$callback_url}/...`);
+    - handlers that set a cookie (`response.set_cookie(...)`: a session or a
+      preference for the browser, as in FastAPI's own `POST /cookie/` example
+      and langflow's `POST /api_key/store`), unless the last segment says it
+      creates;
     - handlers that pick the status themselves (`response.status_code = ...`,
-      `return JSONResponse(..., status_code=...)`) or stream their answer
+      `return JSONResponse(..., status_code=...)`), hand the ASGI channel to a
+      transport that answers (`sse.handle_post_message(request.scope,
+      request.receive, request._send)`) or stream their answer
       (`StreamingResponse`, `FileResponse`, `EventSourceResponse`).
 
     When the include chain above the route is not resolved, the words of the
@@ -115,20 +121,31 @@ class PostWithoutStatusCode(EndpointRule):
         if handler is not None:
             if project.handler_methods.get(handler.qualname, frozenset()) & {"PUT", "PATCH"}:
                 return None  # the same handler replaces or updates
-            if handler.sets_status_code or handler.returned_statuses:
-                return None  # the handler answers 201 itself when it creates
+            if handler.sets_status_code or handler.returned_statuses or handler.sends_raw:
+                # the handler answers 201 itself when it creates, or hands the ASGI
+                # channel to a transport (MCP's SSE messages) that answers for it
+                return None
+            if handler.sets_cookie and not self._last_segment_creates(endpoint, options):
+                # ``POST /cookie/`` sets a session or preference cookie: it changes the
+                # client's state, not a collection's (a create says so in its path)
+                return None
             returned = {*handler.returned_responses, handler.return_annotation or "", route.response_class or ""}
             if any(name.rsplit(".", 1)[-1] in STREAMED_RESPONSES for name in returned):
                 return None
         return {}
 
     @staticmethod
+    def _last_segment_creates(endpoint: Endpoint, options: RouteOptions) -> bool:
+        segments = segment_words(endpoint.full_path)
+        return bool(segments and set(segments[-1]) & set(options.creating_words))
+
+    @staticmethod
     def _names_action(endpoint: Endpoint, options: RouteOptions) -> bool:
         """The path, the handler's name or (when the prefix may be lost) its module's
         name says the POST is an action, and its last segment does not say it creates."""
-        segments = segment_words(endpoint.full_path)
-        if segments and set(segments[-1]) & set(options.creating_words):
+        if PostWithoutStatusCode._last_segment_creates(endpoint, options):
             return False  # ``/auth/register``, ``/channels/create``
+        segments = segment_words(endpoint.full_path)
         words = options.non_creating_words
         for segment in segments:
             if any(is_non_creating_word(w, words, whole_segment=len(segment) == 1) for w in segment):

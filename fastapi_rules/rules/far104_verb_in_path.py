@@ -26,7 +26,9 @@ class VerbInPath(EndpointRule):
     `/search`, `/health`, ...) and other verbs (`/orders/{id}/cancel`) are
     left alone, and so is a compound segment whose last word is a non-CRUD
     action (`routes.non_creating_words`: `/retrieve-test` tests retrieval;
-    `/update-status` is still flagged).
+    `/update-status` is still flagged). Routes left out of the OpenAPI schema
+    (`include_in_schema=False` on the route, its router or the include) are
+    not part of the published API and are not checked.
 
     Why is this bad?
     In REST the HTTP method is the verb and the path names the resource:
@@ -44,6 +46,11 @@ class VerbInPath(EndpointRule):
 
     def problem(self, endpoint: Endpoint, project: ProjectIndex) -> dict[str, str] | None:
         options: RouteOptions = self.options
+        if not endpoint.in_schema:
+            # ``include_in_schema=False``: the app's own plumbing (langflow's
+            # ``POST /custom_component/update`` re-renders a posted form), not a resource
+            # of the published API that clients and generated SDKs are built against
+            return None
         allowed = {segment.lower() for segment in options.allowed_segments}
         for segment in endpoint.full_path.split("/"):
             if not segment or segment.startswith("{") or segment.lower() in allowed:

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+import fnmatch
 import re
 
+from fastapi_rules.model import FunctionInfo
 from fastapi_rules.options import RouteOptions
 from fastapi_rules.project import Endpoint, ProjectIndex
 from fastapi_rules.rules.endpoint_rule import EndpointRule
@@ -25,11 +27,26 @@ class UnpaginatedCollection(EndpointRule):
     annotation) is `list[...]`, `List[...]` or `Sequence[...]` when neither
     the handler nor any dependency it uses (followed across modules) takes a
     pagination parameter (`routes.pagination_parameters`: `limit`, `offset`,
-    `skip`, `page`, `page_size`, `per_page`, `size`, `cursor`). Routes whose
-    dependencies cannot all be resolved are left alone, and so are lists of
+    `skip`, `page`, `page_size`, `per_page`, `size`, `cursor`). A `Request`
+    (`WebSocket`, `Response`, `BackgroundTasks`...) parameter, such as an auth
+    dependency's, is no pagination source and is skipped: a page size read by
+    hand from `request.query_params` is neither seen nor in the OpenAPI
+    schema. Routes whose dependencies cannot all be resolved (or take
+    `**kwargs`) are left alone, and so are lists of
     scalars (`list[str]`, `list[int]`: tag vocabularies, currency codes, the
-    distinct values of a facet) and handlers whose every `return` is a
+    distinct values of a facet), lists of lookup entries, models whose
+    every field is an id or a label (`routes.label_fields`: langflow's
+    `list[TagResponse]` of `{id, name}`), and handlers whose every `return` is a
     `Response` object (a redirect to where the list moved).
+
+    Bounded lists are left alone too: a handler whose every `return` is a list
+    written in the code (FastAPI's tutorials' `return [{"name": "Plumbus"}]`),
+    an `async def` handler that awaits nothing (no I/O: it lists what the
+    process holds, a task registry or settings) and has no database session,
+    one that caps its query with a literal (`routes.cap_keywords`:
+    `fetch_recent_blocks(count=10)`, `.limit(100)`), and routes with a
+    paginating library dependency (`routes.pagination_dependencies`:
+    fastapi-pagination's `Annotated[Params, Depends()]`).
 
     Why is this bad?
     An unbounded list grows with the data: one request eventually returns
@@ -53,10 +70,39 @@ class UnpaginatedCollection(EndpointRule):
             return None
         if SCALAR_LIST.match(annotation):
             return None  # ``list[str]``: lookup values (tags, currencies, ids of a facet)
+        models = project.model_classes(annotation)
+        if models and all(self._is_lookup_entry(model, project) for model in models):
+            return None  # ``list[Tag]`` of ``{id, name}``: the same vocabulary, with ids
         handler = endpoint.handler
-        if handler is not None and handler.returns_kinds == ("response",):
-            return None  # every return is a ``Response`` (a redirect shim): no list is sent
-        received = project.parameter_names(endpoint)
+        if handler is not None and self._bounded(handler, options):
+            return None
+        if any(
+            fnmatch.fnmatchcase(target, pattern)
+            for target in project.dependency_closure(endpoint.dependencies)
+            for pattern in options.pagination_dependencies
+        ):
+            return None  # ``params: Annotated[Params, Depends()]`` (fastapi-pagination)
+        received = project.parameter_names(endpoint, declared_only=True)
         if received is None or set(received) & set(options.pagination_parameters):
             return None
         return {}
+
+    @staticmethod
+    def _bounded(handler: FunctionInfo, options: RouteOptions) -> bool:
+        """The handler's list does not grow with a table."""
+        if handler.returns_kinds == ("response",):
+            return True  # every return is a ``Response`` (a redirect shim): no list is sent
+        if handler.returns_fixed_list:
+            return True  # ``return [{"name": "Plumbus"}, ...]``: written in the code
+        if handler.is_async and not handler.awaits and not (
+            handler.session_parameters or handler.session_creations
+        ):
+            # an ``async def`` that awaits nothing does no I/O: it lists what the process
+            # holds (a task registry, settings), not rows
+            return True
+        return bool(set(handler.literal_keywords) & set(options.cap_keywords))  # ``count=10``
+
+    def _is_lookup_entry(self, model: str, project: ProjectIndex) -> bool:
+        """A model with fields, each an id or a label (``routes.label_fields``)."""
+        fields = project.model_fields(model)
+        return bool(fields) and all(name in self.options.label_fields for _owner, name, _type in fields)

@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from fastapi_rules.finding import Finding
-from fastapi_rules.model import ModuleSummary
+from fastapi_rules.model import ErrorSite, ModuleSummary
 from fastapi_rules.project import ProjectIndex
 from fastapi_rules.rules.base import Rule
 
@@ -26,6 +26,10 @@ class LeakedErrorDetail(Rule):
     per response: the first leak in it. In an exception handler registered
     for `Exception` (or 500), the exception it receives counts as broadly
     caught; a handler for the project's own error class may show its message.
+    Nor is the message of a `try` that only calls project validators (functions
+    whose every `raise` is a `ValueError`/`TypeError` with a message of their
+    own, such as lnbits' `to_valid_user_id`) and builds responses: what it can
+    catch was written for the caller, as pydantic's validator messages are.
 
     Why is this bad?
     An unexpected exception's text carries SQL, file paths, hostnames, library
@@ -42,7 +46,25 @@ class LeakedErrorDetail(Rule):
     def check(self, summary: ModuleSummary, project: ProjectIndex) -> Iterator[Finding]:
         handlers = project.route_handlers | project.exception_handler_functions
         for site in summary.error_sites:
-            if (site.kind == "leak" and (site.in_response or site.function in handlers)) or (
+            if (
+                site.kind == "leak"
+                and (site.in_response or site.function in handlers)
+                and not self._validator_message(site, project)
+            ) or (
                 site.kind == "handler_leak" and site.function in project.catch_all_handler_functions
             ):
                 yield self.finding(summary, site.location, detail=site.detail)
+
+    @staticmethod
+    def _validator_message(site: ErrorSite, project: ProjectIndex) -> bool:
+        """The ``try`` calls only project validators (each ``raise`` a ``ValueError`` with a
+        message of its own) and builds responses: what it catches is a message written for
+        the caller (lnbits' ``to_valid_user_id``), however broad the clause."""
+        validators = 0
+        for call in site.guarded_calls:
+            function = project.functions.get(project.resolve(call) or "")
+            if function is not None and function.raises_messages:
+                validators += 1
+            elif not call.rsplit(".", 1)[-1].endswith("Response"):
+                return False
+        return validators > 0

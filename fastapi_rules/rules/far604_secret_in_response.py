@@ -23,7 +23,9 @@ class SecretInResponse(EndpointRule):
     `@field_validator`/`@field_serializer` rewrites (a masking validator).
     A POST or PUT route that issues a credential (`schemas.issuance_words` in
     its path or handler name: `/api-keys`, `rotate_signing_secret`) may return
-    the new secret once, in a model that no GET route returns.
+    the new credential (a field named with one of those words: `api_key`,
+    `signing_secret`); a GET route returning the same model is flagged, since
+    it shows the secret again, and so are other secrets (a password hash).
 
     Why is this bad?
     Whatever the response model declares is serialised to every caller. A
@@ -47,8 +49,10 @@ class SecretInResponse(EndpointRule):
                 return {"problem": f"is the table class `{name.rsplit('.', 1)[-1]}`"}
         token_allowed = project.is_public(endpoint.full_path)
         models = project.model_classes(annotation)
-        if self._issues_credential(endpoint) and not set(models) & project.read_response_models:
-            return None  # ``POST /api-keys`` returns the new key once; no GET reads it back
+        # ``POST /api-keys`` hands the new key to its owner: that is its job. A GET that
+        # returns the same model (and so the key, again) is flagged on its own: the fix
+        # belongs there. Other secrets in the model (a password hash) are still flagged.
+        issued = self.options.issuance_words if self._issues_credential(endpoint) else ()
         pending = [(model, model.rsplit(".", 1)[-1]) for model in models]
         seen: set[str] = set()
         while pending:
@@ -59,6 +63,7 @@ class SecretInResponse(EndpointRule):
             for owner, field, field_annotation in project.model_fields(model):
                 if (
                     options.is_secret(field, token_allowed)
+                    and not set(field.lower().split("_")) & set(issued)
                     and _may_carry_secret(field_annotation)
                     and not project.annotation_classes(field_annotation)  # a structure
                     and field not in project.classes[owner].transformed_fields
