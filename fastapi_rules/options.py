@@ -276,6 +276,13 @@ class RouteOptions:
         default=("limit", "count", "top", "max_results", "page_size", "per_page", "first", "last"),
         metadata={"help": "Keywords that cap a result when the handler passes them an integer literal (`fetch_recent_blocks(count=10)`, `.limit(100)`): its list is bounded without a parameter (FAR110)."},
     )
+    report_segments: tuple[str, ...] = field(
+        default=(
+            "stats", "statistics", "summary", "summaries", "breakdown", "totals", "counts",
+            "metrics", "histogram", "aggregates", "analytics",
+        ),
+        metadata={"help": "Path words of a report: a list under `/stats/breakdown` has a row per group, not per record, and is not paginated (FAR110)."},
+    )
     pagination_dependencies: tuple[str, ...] = field(
         default=("fastapi_pagination.*",),
         metadata={"help": "Glob patterns over library dependencies that paginate (`Annotated[Params, Depends()]` of fastapi-pagination) (FAR110)."},

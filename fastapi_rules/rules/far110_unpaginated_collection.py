@@ -6,7 +6,7 @@ import re
 from fastapi_rules.model import FunctionInfo
 from fastapi_rules.options import RouteOptions
 from fastapi_rules.project import Endpoint, ProjectIndex
-from fastapi_rules.rules.endpoint_rule import EndpointRule
+from fastapi_rules.rules.endpoint_rule import EndpointRule, segment_words
 
 COLLECTION = re.compile(
     r"^(builtins\.list|list|typing\.List|typing\.Sequence|collections\.abc\.Sequence)\["
@@ -36,8 +36,10 @@ class UnpaginatedCollection(EndpointRule):
     scalars (`list[str]`, `list[int]`: tag vocabularies, currency codes, the
     distinct values of a facet), lists of lookup entries, models whose
     every field is an id or a label (`routes.label_fields`: langflow's
-    `list[TagResponse]` of `{id, name}`), and handlers whose every `return` is a
-    `Response` object (a redirect to where the list moved).
+    `list[TagResponse]` of `{id, name}`), reports (a path word in
+    `routes.report_segments`: `/stats/breakdown` has a row per group, not per
+    record), and handlers whose every `return` is a `Response` object (a redirect
+    to where the list moved).
 
     Bounded lists are left alone too: a handler whose every `return` is a list
     written in the code (FastAPI's tutorials' `return [{"name": "Plumbus"}]`),
@@ -47,6 +49,11 @@ class UnpaginatedCollection(EndpointRule):
     `fetch_recent_blocks(count=10)`, `.limit(100)`), and routes with a
     paginating library dependency (`routes.pagination_dependencies`:
     fastapi-pagination's `Annotated[Params, Depends()]`).
+
+    A list bounded by data the code does not show (templates bundled with the
+    package, a provider registry, an admin-set list of banners) is still flagged:
+    nothing static tells it from a table. Say so with `# noqa: FAR110` and the
+    bound, or add the parameter anyway.
 
     Why is this bad?
     An unbounded list grows with the data: one request eventually returns
@@ -73,6 +80,8 @@ class UnpaginatedCollection(EndpointRule):
         models = project.model_classes(annotation)
         if models and all(self._is_lookup_entry(model, project) for model in models):
             return None  # ``list[Tag]`` of ``{id, name}``: the same vocabulary, with ids
+        if any(set(words) & set(options.report_segments) for words in segment_words(endpoint.full_path)):
+            return None  # ``/stats/breakdown``: one row per group of a report
         handler = endpoint.handler
         if handler is not None and self._bounded(handler, options):
             return None
