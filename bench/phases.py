@@ -78,7 +78,8 @@ def instrument(clock: PhaseClock) -> dict[str, int]:
     engine.discover = clock.wrap("discover files", engine.discover)
     engine.module_names = clock.wrap("module names", engine.module_names)
     libcst.parse_module = clock.wrap("LibCST parse", libcst.parse_module)
-    project.located_summary = clock.wrap("located_summary", project.located_summary)
+    # the index imports it from the builder when a file is reported
+    builder.located_summary = clock.wrap("located_summary", builder.located_summary)
     original_build = builder.ModuleModelBuilder.build
 
     def build(self):  # the traversal, minus the positions it resolves

@@ -182,6 +182,7 @@ class ProjectIndex:
             or (name in included_ends and site.callee.rsplit(".", 1)[0] not in self.modules)
         }
         self.endpoints: tuple[Endpoint, ...] = tuple(self._endpoints())
+        self._endpoint_groups: dict[tuple[str, bool], dict[int, tuple[Endpoint, ...]]] = {}
 
     # -- names -------------------------------------------------------------------
     def resolve(self, qualname: str | None, depth: int = 0) -> str | None:
@@ -847,6 +848,31 @@ class ProjectIndex:
         """The HTTP endpoints that are OpenAPI operations (not ``include_in_schema=False``
         on any level): what the documentation rules check."""
         return tuple(e for e in self.http_endpoints if e.in_schema)
+
+    def declared_in(self, summary: ModuleSummary, endpoints: str = "endpoints") -> tuple[Endpoint, ...]:
+        """The endpoints (``endpoints``, ``http_endpoints`` or ``schema_endpoints``) whose
+        route is declared in ``summary``, in index order: a rule checking one module
+        asks for its own, not every endpoint of the project once per module."""
+        return self._grouped(endpoints, by_handler=False).get(id(summary), ())
+
+    def handled_in(self, summary: ModuleSummary, endpoints: str = "endpoints") -> tuple[Endpoint, ...]:
+        """The endpoints whose handler function is defined in ``summary``, in index order."""
+        return self._grouped(endpoints, by_handler=True).get(id(summary), ())
+
+    def _grouped(self, endpoints: str, by_handler: bool) -> dict[int, tuple[Endpoint, ...]]:
+        key = (endpoints, by_handler)
+        if key not in self._endpoint_groups:
+            groups: dict[int, list[Endpoint]] = {}
+            for endpoint in getattr(self, endpoints):
+                if by_handler:
+                    handler = endpoint.handler
+                    owner = self.function_modules.get(handler.qualname) if handler is not None else None
+                else:
+                    owner = endpoint.summary
+                if owner is not None:
+                    groups.setdefault(id(owner), []).append(endpoint)
+            self._endpoint_groups[key] = {owner: tuple(found) for owner, found in groups.items()}
+        return self._endpoint_groups[key]
 
     # -- architecture (RULES-SPEC §FAR8xx) -----------------------------------------------
     @cached_property

@@ -21,10 +21,8 @@ class UnauthenticatedRoute(Rule):
         # One finding per handler: a router served on several mounts, or a handler under
         # several decorators, names its first path.
         open_paths: dict[Location, tuple[list[str], list[str]]] = {}
-        for endpoint in project.endpoints:
+        for endpoint in project.declared_in(summary):
             route = endpoint.route
-            if endpoint.summary is not summary:
-                continue
             methods = [m for m in route.methods if m in self.methods or (
                 route.is_websocket and "GET" in self.methods
             )]

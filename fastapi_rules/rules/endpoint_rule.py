@@ -31,9 +31,9 @@ class EndpointRule(Rule):
 
     def check(self, summary: ModuleSummary, project: ProjectIndex) -> Iterator[Finding]:
         seen: set[tuple[int, int]] = set()
-        for endpoint in project.http_endpoints:
+        for endpoint in project.declared_in(summary, "http_endpoints"):
             key = (endpoint.location.line, endpoint.location.column)
-            if endpoint.summary is not summary or key in seen:
+            if key in seen:
                 continue
             fields = self.problem(endpoint, project)
             if fields is not None:

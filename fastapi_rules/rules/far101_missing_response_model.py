@@ -63,9 +63,9 @@ class MissingResponseModel(Rule):
 
     def check(self, summary: ModuleSummary, project: ProjectIndex) -> Iterator[Finding]:
         seen: set[int] = set()
-        for endpoint in project.http_endpoints:
+        for endpoint in project.declared_in(summary, "http_endpoints"):
             route = endpoint.route
-            if endpoint.summary is not summary or id(route) in seen or route.is_websocket:
+            if id(route) in seen or route.is_websocket:
                 continue
             seen.add(id(route))
             if route.response_model is not None:

@@ -42,11 +42,10 @@ class UnversionedRoute(Rule):
         options: VersioningOptions = self.options
         pattern = re.compile(options.pattern)
         unversioned: dict[Location, tuple[str, str]] = {}
-        for endpoint in project.http_endpoints:
+        for endpoint in project.declared_in(summary, "http_endpoints"):
             path = endpoint.full_path or "/"
             if (
-                endpoint.summary is not summary
-                or endpoint.unknown
+                endpoint.unknown
                 or UNKNOWN_PART in path
                 or pattern.match(path)
                 or any(fnmatch.fnmatchcase(path, exempt) for exempt in options.exempt_paths)

@@ -33,14 +33,13 @@ class UndocumentedRoute(Rule):
 
     def check(self, summary: ModuleSummary, project: ProjectIndex) -> Iterator[Finding]:
         reported: set[str] = set()
-        for endpoint in project.schema_endpoints:
+        for endpoint in project.handled_in(summary, "schema_endpoints"):
             handler = endpoint.handler
             if (
                 handler is None
                 or handler.has_docstring
                 or endpoint.route.described
                 or handler.qualname in reported
-                or project.function_modules.get(handler.qualname) is not summary
             ):
                 continue
             reported.add(handler.qualname)

@@ -38,9 +38,9 @@ class UndocumentedErrorStatus(Rule):
 
     def check(self, summary: ModuleSummary, project: ProjectIndex) -> Iterator[Finding]:
         reported: set[tuple[str, int]] = set()  # (handler, status): at its first raise
-        for endpoint in project.schema_endpoints:
+        for endpoint in project.handled_in(summary, "schema_endpoints"):
             handler = endpoint.handler
-            if handler is None or project.function_modules.get(handler.qualname) is not summary:
+            if handler is None:
                 continue
             if OPAQUE_RESPONSES in endpoint.responses:
                 continue  # ``responses=error_docs(404)``: cannot tell what it documents

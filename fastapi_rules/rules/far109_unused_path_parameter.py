@@ -38,8 +38,8 @@ class UnusedPathParameter(Rule):
 
     def check(self, summary: ModuleSummary, project: ProjectIndex) -> Iterator[Finding]:
         reported: set[tuple[int, str]] = set()
-        for endpoint in project.http_endpoints:
-            if endpoint.summary is not summary or endpoint.handler is None or endpoint.unknown:
+        for endpoint in project.declared_in(summary, "http_endpoints"):
+            if endpoint.handler is None or endpoint.unknown:
                 continue
             wanted = PATH_PARAMETER.findall(endpoint.full_path)
             if not wanted:

@@ -35,14 +35,13 @@ class WriteInReadRoute(Rule):
 
     def check(self, summary: ModuleSummary, project: ProjectIndex) -> Iterator[Finding]:
         reported: set[tuple[str, int]] = set()
-        for endpoint in project.http_endpoints:
+        for endpoint in project.handled_in(summary, "http_endpoints"):
             handler = endpoint.handler
             methods = set(endpoint.route.methods)
             if (
                 handler is None
                 or not methods & {"GET", "HEAD"}
                 or methods - {"GET", "HEAD"}
-                or project.function_modules.get(handler.qualname) is not summary
             ):
                 continue
             for index, write in enumerate(handler.db_writes):

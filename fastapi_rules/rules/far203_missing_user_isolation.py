@@ -49,9 +49,9 @@ class MissingUserIsolation(Rule):
 
     def check(self, summary: ModuleSummary, project: ProjectIndex) -> Iterator[Finding]:
         reported: set[tuple[str, str, int]] = set()
-        for endpoint in project.endpoints:
+        for endpoint in project.handled_in(summary):
             handler = endpoint.handler
-            if handler is None or project.function_modules.get(handler.qualname) is not summary:
+            if handler is None:
                 continue
             for field_name, index, site in self._unchecked_loads(endpoint, handler, project):
                 key = (handler.qualname, field_name, index)
