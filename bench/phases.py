@@ -5,7 +5,7 @@
 Runs ``fastapi_rules.engine.lint`` in this process with timers wrapped around the
 engine's steps (monkeypatched here: nothing in ``fastapi_rules/`` changes): reading,
 decoding, noqa comments, the LibCST parse, the model builder's traversal, LibCST's
-``PositionProvider`` (how many files need it), the project index (its construction
+positions (``model/positions.py``; how many files need them), the project index (its construction
 and every query the rules make of it), each rule, and ``located_summary`` (the second
 parse of a file whose findings need positions the first pass did not resolve).
 Times are exclusive CPU seconds (``time.process_time``): a phase's own time, without
@@ -62,10 +62,9 @@ class PhaseClock:
 
 
 def instrument(clock: PhaseClock) -> dict[str, int]:
-    """Wrap the engine's steps; returns how many files resolve ``PositionProvider`` (each
+    """Wrap the engine's steps; returns how many files resolve positions (each
     builder resolves it at most once), in the first pass and in ``located_summary``."""
     import libcst
-    from libcst.metadata import MetadataWrapper, PositionProvider
 
     from fastapi_rules import engine, project
     from fastapi_rules.model import builder
@@ -86,15 +85,14 @@ def instrument(clock: PhaseClock) -> dict[str, int]:
         return original_build(self)
 
     builder.ModuleModelBuilder.build = clock.wrap("model builder traversal", build)
-    original_resolve = MetadataWrapper.resolve
+    original_starts = builder.node_starts
 
-    def resolve(self, provider):
-        if provider is PositionProvider:
-            where = "located_summary" if any(f[0] == "located_summary" for f in clock.stack) else "first pass"
-            positioned[where] += 1
-        return original_resolve(self, provider)
+    def node_starts(module):  # the builder's positions (model/positions.py)
+        where = "located_summary" if any(f[0] == "located_summary" for f in clock.stack) else "first pass"
+        positioned[where] += 1
+        return original_starts(module)
 
-    MetadataWrapper.resolve = clock.wrap("PositionProvider", resolve)
+    builder.node_starts = clock.wrap("positions", node_starts)
     index = project.ProjectIndex
     index.__init__ = clock.wrap("project index: construction", index.__init__)
     for name, member in list(vars(index).items()):
@@ -124,7 +122,7 @@ def profile(target: Path, clock: PhaseClock, positioned: dict[str, int]) -> list
     total, wall = time.process_time() - started, time.perf_counter() - started_wall
     rows = [
         f"CPU {total:.2f} s (wall {wall:.2f} s) for {result.files} files, {len(result.findings)} findings, "
-        f"in one process with the timers on. PositionProvider resolved for "
+        f"in one process with the timers on. Positions resolved for "
         f"{positioned['first pass']} of {result.files} files in the first pass; "
         f"`located_summary` built {clock.calls.get('located_summary', 0)} files again "
         f"({positioned['located_summary']} with positions).",

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper, PositionProvider
+from libcst.metadata import MetadataWrapper
 
 from fastapi_rules.model import (
     AliasInfo,
@@ -45,6 +45,7 @@ from fastapi_rules.model.database import DatabaseFacts
 from fastapi_rules.model.errors import ErrorFacts
 from fastapi_rules.model.settings import SettingFacts
 from fastapi_rules.model.names import ImportTable, dotted_name
+from fastapi_rules.model.positions import node_starts
 from fastapi_rules.model.vocabulary import APP_CLASSES, HTTP_EXCEPTIONS, PARAMETER_APP, UNKNOWN_PART
 from fastapi_rules.model.names import string_text as _literal
 from fastapi_rules.model.names import call_argument as _argument
@@ -183,7 +184,7 @@ class ModuleModelBuilder(
         self.module = module
         self.names = ImportTable(module, is_package)
         self.blocking_functions = BLOCKING_FUNCTIONS | extra_blocking
-        self._positions: object | None = None
+        self._positions: dict[cst.CSTNode, tuple[int, int]] | None = None
         self._functions: list[_FunctionDraft] = []
         self._classes: list[_ClassDraft] = []
         self._lambda_depth = 0
@@ -278,9 +279,10 @@ class ModuleModelBuilder(
 
     def _location(self, node: cst.CSTNode) -> Location:
         if self._positions is None:
-            self._positions = self.wrapper.resolve(PositionProvider)
-        start = self._positions[node].start  # type: ignore[index]
-        return Location(start.line, start.column + 1)
+            # PositionProvider's starts, counted without its per-token bookkeeping
+            self._positions = node_starts(self.wrapper.module)
+        line, column = self._positions[node]
+        return Location(line, column + 1)
 
     def _define_top_level(self, body: object) -> None:
         """Bind module-level names before the walk, so use before definition resolves."""
