@@ -271,16 +271,22 @@ def measure(jobs: list[Job], runs: int, cwd: Path, slow_seconds: float) -> dict[
 
 
 class Toucher:
-    """Appends a comment to one file before each warm run, and restores it after."""
+    """Before each warm run, touches one file (``edit=False``: a new mtime, the same
+    bytes, as ``touch`` or a checkout does) or edits it (a new comment at its end);
+    ``restore`` puts the original back."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, edit: bool) -> None:
         self.path = path
+        self.edit = edit
         self.original = path.read_bytes()
         self.count = 0
 
     def __call__(self) -> None:
         self.count += 1
-        self.path.write_bytes(self.original + f"\n# touched by bench/run.py ({self.count})\n".encode())
+        if self.edit:
+            self.path.write_bytes(self.original + f"\n# edited by bench/run.py ({self.count})\n".encode())
+        else:
+            os.utime(self.path, ns=(time.time_ns(), time.time_ns()))
 
     def restore(self) -> None:
         self.path.write_bytes(self.original)
@@ -312,17 +318,19 @@ def bench_corpus(
     if features.jobs:
         jobs.append(Job("ours-jobs1", cold[:2] + ["--jobs", "1"] + cold[2:]))
         jobs.append(Job(f"ours-jobs{jobs_all}", cold[:2] + ["--jobs", str(jobs_all)] + cold[2:]))
-    toucher = None
+    touchers = []
     if features.cache and files:
         run_once(scan, target)  # fill the cache
         jobs.append(Job("ours-warm", scan))
-        toucher = Toucher(max(files, key=lambda p: p.stat().st_size))
-        jobs.append(Job("ours-warm-touched", scan, before=toucher))
+        largest = max(files, key=lambda p: p.stat().st_size)
+        touchers = [Toucher(largest, edit=False), Toucher(largest, edit=True)]
+        jobs.append(Job("ours-warm-touched", scan, before=touchers[0]))
+        jobs.append(Job("ours-warm-edited", scan, before=touchers[1]))
     jobs += [Job(peer, argv, slow=True) for peer, argv in peers.items()]
     try:
         series = measure(jobs, runs, target, slow_seconds)
     finally:
-        if toucher is not None:
+        for toucher in touchers:
             toucher.restore()
     reports = [json.loads(s.stdout) for s in series["libcst-floor"].samples if s.stdout.strip()]
     floor_seconds = statistics.median(r["cpu"] for r in reports) if reports else None
@@ -342,6 +350,7 @@ def flake8_plugin_time(target: Path, runs: int) -> tuple[float, float, Path] | N
     if not flake8.is_file() or not files:
         return None
     module = min(files, key=lambda p: abs(p.read_bytes().count(b"\n") - 300))
+    run_once([str(flake8), "--select", "FAR", "--exit-zero", str(module)], target)  # fills the cache
     jobs = [Job("flake8-FAR", [str(flake8), "--select", "FAR", "--exit-zero", str(module)]),
             Job("flake8-E9", [str(flake8), "--select", "E9", "--exit-zero", str(module)])]
     series = measure(jobs, runs, target, float("inf"))
@@ -400,7 +409,9 @@ def targets(results: list[CorpusResult], features: Features, plugin: tuple[float
     rows = ["| target | status | figure |", "|---|---|---|"]
     cold_floor = []
     for r in results:
-        ours, floor = r.series["ours-cold"].median("cpu"), r.series["libcst-floor"].median("cpu")
+        # single process: --jobs 1 where the build has it
+        single = r.series.get("ours-jobs1") or r.series["ours-cold"]
+        ours, floor = single.median("cpu"), r.series["libcst-floor"].median("cpu")
         if ours and floor:
             cold_floor.append((r.name, ours / floor))
     worst = max(cold_floor, key=lambda x: x[1], default=None)
@@ -430,7 +441,8 @@ def targets(results: list[CorpusResult], features: Features, plugin: tuple[float
     else:
         rows.append(f"| --jobs 2 ≥ 1.6× --jobs 1 | n/a | {NOT_IMPLEMENTED} |")
     for label, key, limit in (("warm, no change ≤ 1 s", "ours-warm", 1.0),
-                              ("warm, one file touched ≤ 1.5 s", "ours-warm-touched", 1.5)):
+                              ("warm, one file touched (new mtime, same bytes) ≤ 1.5 s", "ours-warm-touched", 1.5),
+                              ("warm, one file edited (a comment appended) ≤ 1.5 s", "ours-warm-edited", 1.5)):
         figures = [(r.name, r.files, r.series[key].median("wall")) for r in results if key in r.series]
         at_size = [f for f in figures if f[1] >= big_files]
         ok = None if not at_size else all(w <= limit for _, _, w in at_size)
@@ -442,9 +454,9 @@ def targets(results: list[CorpusResult], features: Features, plugin: tuple[float
         wall, cpu, module = plugin
         module_lines = module.read_bytes().count(b"\n")
         rows.append(
-            f"| flake8 plugin ≤ 50 ms on a ≈300-line module, index cached | n/a (no index cache yet) | "
-            f"today, indexing the whole project: {wall * 1000:.0f} ms wall, {cpu * 1000:.0f} ms CPU on "
-            f"`{module.name}` ({module_lines} lines) |"
+            f"| flake8 plugin ≤ 50 ms on a ≈300-line module, index cached | {status(wall <= 0.050)} | "
+            f"{wall * 1000:.0f} ms wall, {cpu * 1000:.0f} ms CPU on `{module.name}` ({module_lines} lines): "
+            f"flake8 --select FAR minus flake8 --select E9, the cache filled by a first run |"
         )
     if big is None or not big.samples:
         rows.append(f"| peak RSS ≤ 500 MB scanning {big_files} files | n/a | not run |")
