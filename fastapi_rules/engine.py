@@ -278,12 +278,14 @@ def _cpython_verdict(text: str, shown: str) -> SyntaxError | str | None:
 
 
 def _syntax_error_position(
-    cpython: SyntaxError | None, error: cst.ParserSyntaxError
+    cpython: SyntaxError | None, error: cst.ParserSyntaxError | None
 ) -> tuple[int, int]:
     # LibCST's native parser reports a token near the error; CPython's is exact when
     # it can parse the same grammar.
     if cpython is not None and cpython.lineno:
         return cpython.lineno, max(cpython.offset or 1, 1)
+    if error is None:
+        return 1, 1
     return max(error.raw_line, 1), error.raw_column + 1
 
 
@@ -331,6 +333,15 @@ def _analyse_text(
         line, column = _syntax_error_position(cpython, error)
         return FileResult(
             None, [Finding(shown, line, column, UNPARSEABLE, f"cannot parse file: syntax error: {message}")], noqa
+        )
+    except cst.CSTValidationError as error:
+        # LibCST parsed it but cannot build its node (``not.0``, which CPython reads)
+        if cpython is None:
+            reason = f"LibCST cannot represent it ({error})"
+            return FileResult(None, [_unanalysable(shown, 1, 1, reason)], noqa)
+        line, column = _syntax_error_position(cpython, None)
+        return FileResult(
+            None, [Finding(shown, line, column, UNPARSEABLE, f"cannot parse file: syntax error: {cpython.msg}")], noqa
         )
     except (RecursionError, MemoryError) as error:
         if cpython is None:

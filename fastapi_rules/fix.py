@@ -151,7 +151,7 @@ def fix_file(path: Path, findings: Sequence[Finding], rules: dict[str, Rule]) ->
     try:
         before = path.read_bytes()
         module = cst.parse_module(before)
-    except (OSError, cst.ParserSyntaxError, RecursionError):
+    except (OSError, cst.ParserSyntaxError, cst.CSTValidationError, RecursionError):
         return None
     targets: dict[tuple[int, int], list[tuple[Finding, Rule]]] = {}
     module_targets: dict[str, tuple[Rule, list[Finding]]] = {}
@@ -176,7 +176,7 @@ def fix_file(path: Path, findings: Sequence[Finding], rules: dict[str, Rule]) ->
                 RemoveImportsVisitor.remove_unused_import(codemod, import_module, name)
             rewritten = RemoveImportsVisitor(codemod).transform_module(rewritten)
         after = rewritten.bytes
-    except (RecursionError, cst.ParserSyntaxError):
+    except (RecursionError, cst.ParserSyntaxError, cst.CSTValidationError):
         return None
     if not rewriter.fixed or after == before or not _parses(after):
         return None
@@ -188,7 +188,7 @@ def _parses(data: bytes) -> bool:
     try:
         cst.parse_module(data)
         compile(data, "<fixed>", "exec", dont_inherit=True, flags=0x400)
-    except (SyntaxError, ValueError, cst.ParserSyntaxError, RecursionError, MemoryError):
+    except (SyntaxError, ValueError, cst.ParserSyntaxError, cst.CSTValidationError, RecursionError, MemoryError):
         return False
     return True
 

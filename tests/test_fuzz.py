@@ -14,7 +14,7 @@ import tempfile
 from pathlib import Path
 
 import hypothesmith
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from fastapi_rules.config import Config
@@ -51,6 +51,8 @@ def assert_sound(files: dict[str, str], root: Path) -> list:
 
 @fuzz_settings(default=60)
 @given(source=hypothesmith.from_grammar())
+# found by a long run: CPython reads ``not.0``, LibCST's node refuses it (FAR002, not a crash)
+@example(source="importA;A,not.0#")
 def test_random_modules(source: str) -> None:
     with tempfile.TemporaryDirectory() as directory:
         assert_sound({"module.py": source}, Path(directory))

@@ -1515,7 +1515,7 @@ def located_summary(
             wrapper, summary.path, summary.module, is_package, extra_blocking, locate_everything=True
         )
         located = builder.build()
-    except (OSError, cst.ParserSyntaxError, RecursionError):
+    except (OSError, cst.ParserSyntaxError, cst.CSTValidationError, RecursionError):
         return None
     def shape(functions: tuple[FunctionInfo, ...]) -> list[tuple[str, ...]]:
         return [
