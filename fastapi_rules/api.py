@@ -29,6 +29,7 @@ def lint_paths(
     jobs: int = 1,
     cache: bool = False,
     keep_project: bool = True,
+    cache_dir: Path | None = None,
 ) -> LintResult:
     """Lint files and directories as one project (cross-module facts included).
 
@@ -40,7 +41,7 @@ def lint_paths(
         config = config_for(path_list)
     return lint(
         path_list, config, apply_noqa=apply_noqa, progress=progress, jobs=jobs,
-        cache=open_cache(cache_directory(config), config) if cache else None,
+        cache=open_cache(cache_directory(config, cache_dir), config) if cache else None,
         keep_project=keep_project,
     )
 
@@ -48,9 +49,11 @@ def lint_paths(
 CACHE_DIR_VARIABLE = "FASTAPI_RULES_CACHE_DIR"
 
 
-def cache_directory(config: Config) -> Path:
-    """``FASTAPI_RULES_CACHE_DIR``, else the config's ``cache-dir``, else beside the
-    config file (or here): as ruff ranks RUFF_CACHE_DIR and ``cache-dir``."""
+def cache_directory(config: Config, explicit: Path | None = None) -> Path:
+    """``--cache-dir``, else ``FASTAPI_RULES_CACHE_DIR``, else the config's ``cache-dir``,
+    else beside the config file (or here): as ruff ranks them."""
+    if explicit is not None:
+        return explicit.resolve()
     from_environment = os.environ.get(CACHE_DIR_VARIABLE)
     if from_environment:
         return Path(from_environment).resolve()

@@ -1,7 +1,6 @@
 """The command line: a thin click app; all analysis lives in the engine."""
 from __future__ import annotations
 
-import dataclasses
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -100,10 +99,6 @@ def performance_options(command: Callable[..., object]) -> Callable[..., object]
         metavar="N",
         help="Processes that parse files; 0 (the default) means one per core.",
     )(command)
-
-
-def _cache_config(config: Config, cache_dir: Path | None) -> Config:
-    return dataclasses.replace(config, cache_dir=cache_dir.resolve()) if cache_dir else config
 
 
 @click.group(cls=OneLineErrors, context_settings={"help_option_names": ["-h", "--help"]})
@@ -233,7 +228,7 @@ def scan(
         codes = [_codes(value) for value in (select, ignore, extend_select, extend_ignore)]
     except click.BadParameter as error:
         _fail(str(error.message))
-    config = _cache_config(_config(path_list, config_path).with_selection(*codes), cache_dir)
+    config = _config(path_list, config_path).with_selection(*codes)
     for target in (output, write_baseline_path):
         if target is not None:
             try:
@@ -265,6 +260,7 @@ def scan(
         result = lint_paths(
             path_list, config, progress=progress, jobs=jobs or default_jobs(), cache=not no_cache,
             keep_project=output_format == "html",  # the report's endpoint table
+            cache_dir=cache_dir,
         )
     _report_missing(result.missing_paths)
     report = Report.of(result, repository_root(path_list[0], config.root))
@@ -380,8 +376,8 @@ def routes(
       NO               nothing authenticates it (FAR201/FAR202)
     """
     path_list = list(paths) or [Path(".")]
-    config = _cache_config(_config(path_list, config_path), cache_dir)
-    cache = None if no_cache else open_cache(cache_directory(config), config)
+    config = _config(path_list, config_path)
+    cache = None if no_cache else open_cache(cache_directory(config, cache_dir), config)
     try:
         scanned = scan_project(path_list, config, jobs=jobs or default_jobs(), cache=cache)
     finally:

@@ -161,6 +161,11 @@ def test_cli_default_place_flag_variable_and_no_cache(project: Path, tmp_path: P
     from_variable = _cli(["scan", "."], project, {"FASTAPI_RULES_CACHE_DIR": str(tmp_path / "env")})
     assert flagged.stdout == from_variable.stdout == cold.stdout
     assert (tmp_path / "flag").is_dir() and (tmp_path / "env").is_dir()
+    # the flag wins over the variable, as in ruff
+    both = _cli(["scan", "--cache-dir", str(tmp_path / "both"), "."], project,
+                {"FASTAPI_RULES_CACHE_DIR": str(tmp_path / "ignored")})
+    assert both.stdout == cold.stdout
+    assert (tmp_path / "both").is_dir() and not (tmp_path / "ignored").exists()
 
 
 def test_concurrent_runs_share_one_cache(project: Path, tmp_path: Path) -> None:
