@@ -81,7 +81,11 @@ def fingerprints(
 ) -> list[str]:
     """One fingerprint per finding, in order (identical violations share one)."""
     result = []
+    paths: dict[str, str] = {}  # a file's findings share its path: resolve it once
     for finding in findings:
-        path = relative_path(finding.path, root) or Path(os.path.abspath(finding.path)).as_posix()
-        result.append(fingerprint(finding, sources.get(finding.path, ()), path))
+        if finding.path not in paths:
+            paths[finding.path] = (
+                relative_path(finding.path, root) or Path(os.path.abspath(finding.path)).as_posix()
+            )
+        result.append(fingerprint(finding, sources.get(finding.path, ()), paths[finding.path]))
     return result
