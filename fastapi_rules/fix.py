@@ -18,13 +18,13 @@ from pathlib import Path
 import libcst as cst
 from libcst.codemod import CodemodContext
 from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
-from libcst.metadata import MetadataWrapper, PositionProvider
 
 from fastapi_rules.atomic import write_bytes_atomically
 from fastapi_rules.config import Config
 from fastapi_rules.engine import LintResult, instantiate, lint, selected_rules
 from fastapi_rules.finding import Finding
 from fastapi_rules.model.names import ImportTable
+from fastapi_rules.model.positions import node_starts
 from fastapi_rules.rules.base import Rule
 
 
@@ -81,15 +81,15 @@ class FileFix:
 
 
 class _Rewriter(cst.CSTTransformer):
-    METADATA_DEPENDENCIES = (PositionProvider,)
-
     def __init__(
         self,
         targets: dict[tuple[int, int], list[tuple[Finding, Rule]]],
         module_targets: dict[str, tuple[Rule, list[Finding]]],
         context: FixContext,
+        starts: dict[cst.CSTNode, tuple[int, int]],
     ) -> None:
         super().__init__()
+        self.starts = starts  # where each node of the parsed module starts, as the scan placed findings
         self.targets = targets
         self.module_targets = module_targets  # rules that rewrite the module as a whole
         self.context = context
@@ -98,9 +98,9 @@ class _Rewriter(cst.CSTTransformer):
     def on_visit(self, node: cst.CSTNode) -> bool:
         self.context.ancestors.append(node)
         if self.module_targets and isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Decorator, cst.SimpleStatementLine)):
-            position = self.get_metadata(PositionProvider, node, None)
-            if position is not None:
-                self.context.positions[id(node)] = (position.start.line, position.start.column + 1)
+            start = self.starts.get(node)
+            if start is not None:
+                self.context.positions[id(node)] = (start[0], start[1] + 1)
         return super().on_visit(node)
 
     def on_leave(self, original_node: cst.CSTNode, updated_node: cst.CSTNode) -> cst.CSTNode:  # type: ignore[override]
@@ -135,9 +135,9 @@ class _Rewriter(cst.CSTTransformer):
             anchors.extend(node.decorators)
         found: list[tuple[Finding, Rule]] = []
         for anchor in anchors:
-            position = self.get_metadata(PositionProvider, anchor, None)
-            if position is not None:
-                found.extend(self.targets.get((position.start.line, position.start.column + 1), ()))
+            start = self.starts.get(anchor)
+            if start is not None:
+                found.extend(self.targets.get((start[0], start[1] + 1), ()))
         return found
 
 
@@ -162,9 +162,9 @@ def fix_file(path: Path, findings: Sequence[Finding], rules: dict[str, Rule]) ->
         else:
             targets.setdefault((finding.line, finding.column), []).append((finding, rule))
     context = FixContext(module)
-    rewriter = _Rewriter(targets, module_targets, context)
     try:
-        rewritten = MetadataWrapper(module, unsafe_skip_copy=True).visit(rewriter)
+        rewriter = _Rewriter(targets, module_targets, context, node_starts(module))
+        rewritten = module.visit(rewriter)
         if context.imports:
             codemod = CodemodContext()
             for import_module, name in context.imports:
