@@ -16,6 +16,12 @@ FIXTURES = REPOSITORY / "fixtures"
 if "FASTAPI_RULES_CACHE_DIR" not in os.environ:
     os.environ["FASTAPI_RULES_CACHE_DIR"] = tempfile.mkdtemp(prefix="fastapi-rules-tests-")
     atexit.register(shutil.rmtree, os.environ["FASTAPI_RULES_CACHE_DIR"], True)
+
+
+def environment_without_cache_dir() -> dict[str, str]:
+    """This process's environment without the suite's shared cache: for runs that
+    test where the cache goes, or that it was not already filled."""
+    return {k: v for k, v in os.environ.items() if k != "FASTAPI_RULES_CACHE_DIR"}
 MARKER = re.compile(r"#\s*expect:\s*(FAR\d{3}(?:\s*,\s*FAR\d{3})*)")
 
 

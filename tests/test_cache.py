@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES
+from conftest import FIXTURES, environment_without_cache_dir
 from fastapi_rules import engine
 from fastapi_rules.cache import CACHE_DIRECTORY_NAME
 from fastapi_rules.config import Config
@@ -143,7 +143,7 @@ def test_jobs_and_cache_give_the_cold_serial_answer() -> None:
 
 
 def _cli(args: list[str], cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    environment = {k: v for k, v in os.environ.items() if k != "FASTAPI_RULES_CACHE_DIR"}
+    environment = environment_without_cache_dir()
     return subprocess.run(
         [sys.executable, "-m", "fastapi_rules", *args], cwd=cwd, capture_output=True, text=True,
         timeout=120, env={**environment, **(env or {})},
@@ -170,7 +170,7 @@ def test_cli_default_place_flag_variable_and_no_cache(project: Path, tmp_path: P
 
 def test_concurrent_runs_share_one_cache(project: Path, tmp_path: Path) -> None:
     expected = _cli(["scan", "--no-cache", "."], project).stdout
-    environment = {k: v for k, v in os.environ.items() if k != "FASTAPI_RULES_CACHE_DIR"}
+    environment = environment_without_cache_dir()
     runs = [
         subprocess.Popen(
             [sys.executable, "-m", "fastapi_rules", "scan", "--cache-dir", str(tmp_path / "shared"), "."],

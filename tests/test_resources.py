@@ -94,7 +94,7 @@ def test_deep_nesting_is_a_finding_not_a_crash(tmp_path: Path, source: str) -> N
         code = "FAR002"
     except (SyntaxError, RecursionError, MemoryError):
         code = "FAR001"
-    assert findings[0].split(": ", 1)[0].endswith(f"deep.py:1:1") and f" {code} " in findings[0]
+    assert findings[0].split(": ", 1)[0].endswith("deep.py:1:1") and f" {code} " in findings[0]
     assert "FAR401" in findings[1]
 
 

@@ -2,13 +2,12 @@
 answers import neither LibCST nor anything else they do not use."""
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-from conftest import FIXTURES
+from conftest import FIXTURES, environment_without_cache_dir
 
 HEAVY = ("libcst", "yaml", "multiprocessing", "concurrent")
 REPORT_HEAVY = (
@@ -23,7 +22,7 @@ def _loaded_after(code: str, cwd: Path) -> str:
         [sys.executable, "-c", code + "\n" + REPORT_HEAVY],
         cwd=cwd, capture_output=True, text=True, timeout=120,
         # the run's own cache, not the suite's shared one, which may already hold it
-        env={k: v for k, v in os.environ.items() if k != "FASTAPI_RULES_CACHE_DIR"},
+        env=environment_without_cache_dir(),
     )
     assert result.returncode == 0, result.stderr
     return result.stdout.splitlines()[-1].removeprefix("heavy:")

@@ -12,7 +12,7 @@ import libcst as cst
 
 from fastapi_rules.model import ErrorSite
 from fastapi_rules.model.names import call_argument, dotted_name
-from fastapi_rules.model.vocabulary import BROAD_EXCEPTIONS, CATCH_ALL_HANDLED, ERROR_KEYS
+from fastapi_rules.model.vocabulary import BROAD_EXCEPTIONS, ERROR_KEYS
 
 # What an ``except`` clause catches an ``HTTPException`` with.
 CATCHES_HTTP_EXCEPTION = BROAD_EXCEPTIONS | {"fastapi.HTTPException", "starlette.HTTPException"}
