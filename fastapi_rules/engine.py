@@ -300,7 +300,7 @@ def analyse_bytes(
 ) -> FileResult:
     text, problem, (line, column) = read_source(data)
     if text is None:
-        return FileResult(None, [Finding(shown, line, column, UNPARSEABLE, f"cannot parse file: {problem}")])
+        return FileResult(None, [_unparseable(shown, line, column, problem)])
     result = _analyse_text(text, shown, blocking_extra, module_id)
     result.text = text
     return result
@@ -320,7 +320,7 @@ def _analyse_text(
     if cpython == _TOO_DEEP_FOR_LIBCST:
         return FileResult(None, [_unanalysable(shown, 1, 1, _TOO_DEEP_FOR_LIBCST)], noqa)
     if isinstance(cpython, str):
-        return FileResult(None, [Finding(shown, 1, 1, UNPARSEABLE, f"cannot parse file: {cpython}")], noqa)
+        return FileResult(None, [_unparseable(shown, 1, 1, cpython)], noqa)
     try:
         module = cst.parse_module(text)
     except cst.ParserSyntaxError as error:
@@ -331,22 +331,18 @@ def _analyse_text(
             reason = "LibCST's parser does not accept this syntax, which CPython does"
             return FileResult(None, [_unanalysable(shown, line, column, reason)], noqa)
         line, column = _syntax_error_position(cpython, error)
-        return FileResult(
-            None, [Finding(shown, line, column, UNPARSEABLE, f"cannot parse file: syntax error: {message}")], noqa
-        )
+        return FileResult(None, [_unparseable(shown, line, column, f"syntax error: {message}")], noqa)
     except cst.CSTValidationError as error:
         # LibCST parsed it but cannot build its node (``not.0``, which CPython reads)
         if cpython is None:
             reason = f"LibCST cannot represent it ({error})"
             return FileResult(None, [_unanalysable(shown, 1, 1, reason)], noqa)
         line, column = _syntax_error_position(cpython, None)
-        return FileResult(
-            None, [Finding(shown, line, column, UNPARSEABLE, f"cannot parse file: syntax error: {cpython.msg}")], noqa
-        )
+        return FileResult(None, [_unparseable(shown, line, column, f"syntax error: {cpython.msg}")], noqa)
     except (RecursionError, MemoryError) as error:
         if cpython is None:
             return FileResult(None, [_unanalysable(shown, 1, 1, _TOO_DEEP_FOR_LIBCST)], noqa)
-        return FileResult(None, [Finding(shown, 1, 1, UNPARSEABLE, f"cannot parse file: {type(error).__name__}")], noqa)
+        return FileResult(None, [_unparseable(shown, 1, 1, type(error).__name__)], noqa)
     name, is_package = module_id
     wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
     builder = ModuleModelBuilder(wrapper, shown, name, is_package, blocking_extra)
@@ -359,6 +355,10 @@ def _analyse_text(
         finding = _internal_error(shown, "the FastAPI model builder", error)
         return FileResult(None, [finding], noqa, {finding: traceback.format_exc()})
     return FileResult(summary, [], noqa)
+
+
+def _unparseable(shown: str, line: int, column: int, reason: str) -> Finding:
+    return Finding(shown, line, column, UNPARSEABLE, f"cannot parse file: {reason}")
 
 
 def _unanalysable(shown: str, line: int, column: int, reason: str) -> Finding:
@@ -557,7 +557,7 @@ def _analyse_task(
     except OSError as error:
         reason = error.strerror or type(error).__name__
         return None, FileResult(
-            None, [Finding(shown, 1, 1, UNPARSEABLE, f"cannot parse file: cannot read ({reason})")]
+            None, [_unparseable(shown, 1, 1, f"cannot read ({reason})")]
         )
     return digest(data), analyse_bytes(data, shown, extra, module_id)
 
