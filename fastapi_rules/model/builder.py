@@ -46,6 +46,7 @@ from fastapi_rules.model.errors import ErrorFacts
 from fastapi_rules.model.settings import SettingFacts
 from fastapi_rules.model.names import ImportTable, dotted_name
 from fastapi_rules.model.positions import node_starts
+from fastapi_rules.model.traversal import walk
 from fastapi_rules.model.vocabulary import APP_CLASSES, HTTP_EXCEPTIONS, PARAMETER_APP, UNKNOWN_PART
 from fastapi_rules.model.names import string_text as _literal
 from fastapi_rules.model.names import call_argument as _argument
@@ -226,7 +227,7 @@ class ModuleModelBuilder(
     # -- entry -----------------------------------------------------------------
     def build(self) -> ModuleSummary:
         self._define_top_level(self.wrapper.module.body)
-        self.wrapper.module.visit(self)
+        walk(self.wrapper.module, self)
         for node in self._structural_candidates:
             if id(node) not in self._sunk_strings:
                 self.sql.append(SqlSite("interpolated", None, self._location(node)))
