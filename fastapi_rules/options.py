@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 import fnmatch
+import functools
+import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 DEFAULT_AUTH_PATTERNS = (
@@ -205,7 +208,17 @@ class SchemaOptions:
 
 
 def _matches(name: str, patterns: tuple[str, ...]) -> bool:
-    return any(fnmatch.fnmatchcase(name.lower(), pattern.lower()) for pattern in patterns)
+    return _pattern_matcher(patterns)(name.lower()) is not None
+
+
+@functools.lru_cache(maxsize=256)
+def _pattern_matcher(patterns: tuple[str, ...]) -> Callable[[str], re.Match[str] | None]:
+    """One regular expression for a tuple of glob patterns, case-insensitive: the rules
+    ask about every field of every model, and ``fnmatch`` pattern by pattern was a
+    tenth of a scan."""
+    if not patterns:
+        return lambda name: None
+    return re.compile("|".join(fnmatch.translate(p.lower()) for p in patterns)).match
 
 
 @dataclass(frozen=True)

@@ -117,7 +117,12 @@ class Walker:
             if leave is not None:
                 getattr(visitor, leave)(node)
 
-        enter(root)
+        try:
+            enter(root)
+        finally:
+            # ``enter`` refers to itself: unbroken, that cycle would keep the visitor and
+            # the whole tree for the garbage collector instead of freeing them here
+            enter = None  # type: ignore[assignment]  # noqa: F841
 
 
 _WALKERS: dict[type, Walker] = {}
