@@ -86,10 +86,10 @@ class _Rewriter(cst.CSTTransformer):
         targets: dict[tuple[int, int], list[tuple[Finding, Rule]]],
         module_targets: dict[str, tuple[Rule, list[Finding]]],
         context: FixContext,
-        starts: dict[cst.CSTNode, tuple[int, int]],
+        starts: dict[int, tuple[int, int]],
     ) -> None:
         super().__init__()
-        self.starts = starts  # where each node of the parsed module starts, as the scan placed findings
+        self.starts = starts  # id(node) -> where it starts in the parsed module, as the scan placed findings
         self.targets = targets
         self.module_targets = module_targets  # rules that rewrite the module as a whole
         self.context = context
@@ -98,7 +98,7 @@ class _Rewriter(cst.CSTTransformer):
     def on_visit(self, node: cst.CSTNode) -> bool:
         self.context.ancestors.append(node)
         if self.module_targets and isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Decorator, cst.SimpleStatementLine)):
-            start = self.starts.get(node)
+            start = self.starts.get(id(node))
             if start is not None:
                 self.context.positions[id(node)] = (start[0], start[1] + 1)
         return super().on_visit(node)
@@ -135,7 +135,7 @@ class _Rewriter(cst.CSTTransformer):
             anchors.extend(node.decorators)
         found: list[tuple[Finding, Rule]] = []
         for anchor in anchors:
-            start = self.starts.get(anchor)
+            start = self.starts.get(id(anchor))
             if start is not None:
                 found.extend(self.targets.get((start[0], start[1] + 1), ()))
         return found

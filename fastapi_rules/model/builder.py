@@ -185,7 +185,7 @@ class ModuleModelBuilder(
         self.module = module
         self.names = ImportTable(module, is_package)
         self.blocking_functions = BLOCKING_FUNCTIONS | extra_blocking
-        self._positions: dict[cst.CSTNode, tuple[int, int]] | None = None
+        self._positions: dict[int, tuple[int, int]] | None = None  # by id(node)
         self._functions: list[_FunctionDraft] = []
         self._classes: list[_ClassDraft] = []
         self._lambda_depth = 0
@@ -282,7 +282,7 @@ class ModuleModelBuilder(
         if self._positions is None:
             # PositionProvider's starts, counted without its per-token bookkeeping
             self._positions = node_starts(self.wrapper.module)
-        line, column = self._positions[node]
+        line, column = self._positions[id(node)]
         return Location(line, column + 1)
 
     def _define_top_level(self, body: object) -> None:

@@ -48,11 +48,13 @@ def canonical(qualname: str) -> str:
 
 def dotted_name(node: cst.BaseExpression) -> str | None:
     """``a.b.c`` for a Name/Attribute chain, else None."""
+    # ``type() is``: ``isinstance`` with LibCST's ABC-based classes is a Python call,
+    # and this runs for every callee and decorator
     parts: list[str] = []
-    while isinstance(node, cst.Attribute):
+    while type(node) is cst.Attribute:
         parts.append(node.attr.value)
         node = node.value
-    if not isinstance(node, cst.Name):
+    if type(node) is not cst.Name:
         return None
     parts.append(node.value)
     return ".".join(reversed(parts))
@@ -60,6 +62,15 @@ def dotted_name(node: cst.BaseExpression) -> str | None:
 
 def string_text(node: cst.SimpleString | cst.ConcatenatedString) -> str | None:
     """The text of a string literal; None for bytes or an invalid escape (``"\\N{BAD}"``)."""
+    if type(node) is cst.SimpleString:
+        # without escapes the text is what is between the quotes: LibCST's
+        # ``evaluated_value`` compiles every literal with ``ast.literal_eval``
+        value = node.value
+        quote = value[-3:] if value[-3:] in ('"""', "'''") else value[-1]
+        prefix_length = value.index(quote)
+        prefix = value[:prefix_length].lower()
+        if prefix in ("", "r", "u") and ("r" in prefix or "\\" not in value):
+            return value[prefix_length + len(quote):-len(quote)]
     try:
         value = node.evaluated_value
     except (SyntaxError, ValueError, UnicodeError):

@@ -12,8 +12,6 @@ with ``PositionProvider`` on every node of every fixture file.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 import libcst as cst
 from libcst._nodes.internal import CodegenState  # the hooks every node's codegen calls
@@ -28,10 +26,9 @@ class _StartCounting(CodegenState):
         super().__init__(default_indent=module.default_indent, default_newline=module.default_newline)
         self.line = 1
         self.column = 0
-        self.starts: dict[cst.CSTNode, Start] = {}
-        self._open: list[Start] = []
+        self.starts: dict[int, Start] = {}  # by ``id``: a node's ``__hash__`` is a Python call
 
-    def _advance(self, value: str) -> None:
+    def add_token(self, value: str) -> None:
         if "\n" in value or "\r" in value:
             segments = _LINE_BREAK.split(value)
             self.line += len(segments) - 1
@@ -41,39 +38,48 @@ class _StartCounting(CodegenState):
 
     def add_indent_tokens(self) -> None:
         for token in self.indent_tokens:
-            self._advance(token)
-
-    def add_token(self, value: str) -> None:
-        self._advance(value)
+            self.add_token(token)
 
     def pop_trailing_newline(self) -> None:
         pass  # only the module's end moves, and no text is kept
 
     def before_codegen(self, node: cst.CSTNode) -> None:
-        self._open.append((self.line, self.column))
+        # a syntactic start (``record_syntactic_position``, always for the node being
+        # generated, so after this) overwrites it
+        self.starts[id(node)] = (self.line, self.column)
 
-    def after_codegen(self, node: cst.CSTNode) -> None:
-        start = self._open.pop()
-        if node not in self.starts:  # a syntactic start, recorded inside, wins
-            self.starts[node] = start
-
-    @contextmanager
-    def record_syntactic_position(
+    def record_syntactic_position(  # type: ignore[override]
         self,
         node: cst.CSTNode,
         *,
         start_node: cst.CSTNode | None = None,
         end_node: cst.CSTNode | None = None,
-    ) -> Iterator[None]:
-        start = (self.line, self.column)
-        try:
-            yield
-        finally:
-            self.starts[node] = self.starts[start_node] if start_node is not None else start
+    ) -> _SyntacticStart:
+        return _SyntacticStart(self, node, start_node)
 
 
-def node_starts(module: cst.Module) -> dict[cst.CSTNode, Start]:
-    """The start of every node of ``module``, keyed by the node itself."""
+class _SyntacticStart:
+    """``record_syntactic_position`` as a plain context manager: a generator-based one
+    per node cost more than the counting itself."""
+
+    __slots__ = ("state", "node", "start_node", "start")
+
+    def __init__(self, state: _StartCounting, node: cst.CSTNode, start_node: cst.CSTNode | None) -> None:
+        self.state = state
+        self.node = node
+        self.start_node = start_node
+
+    def __enter__(self) -> None:
+        self.start = (self.state.line, self.state.column)
+
+    def __exit__(self, *exception: object) -> None:
+        starts = self.state.starts
+        starts[id(self.node)] = starts[id(self.start_node)] if self.start_node is not None else self.start
+
+
+def node_starts(module: cst.Module) -> dict[int, Start]:
+    """The start of every node of ``module``, keyed by the node's ``id`` (valid while
+    ``module`` is alive)."""
     state = _StartCounting(module)
     module._codegen(state)
     return state.starts

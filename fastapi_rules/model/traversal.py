@@ -94,7 +94,7 @@ class Walker:
         ``root.visit(visitor)`` does for a ``CSTVisitor``."""
         plans = self._plans
         make_plan = self._plan
-        node_type = cst.CSTNode
+        absent = cst.MaybeSentinel
 
         def enter(node: cst.CSTNode) -> None:
             node_class = node.__class__
@@ -108,12 +108,15 @@ class Walker:
             visit, leave, fields = plan
             if visit is None or getattr(visitor, visit)(node) is not False:
                 for field_name in fields:
+                    # a node, a sequence of nodes, None or MaybeSentinel (not ``isinstance``:
+                    # with LibCST's ABC-based classes it costs a Python call per field)
                     child = getattr(node, field_name)
-                    if isinstance(child, node_type):
-                        enter(child)
-                    elif child.__class__ is tuple or child.__class__ is list:
+                    child_class = child.__class__
+                    if child_class is tuple or child_class is list:
                         for item in child:
                             enter(item)
+                    elif child is not None and child_class is not absent:
+                        enter(child)
             if leave is not None:
                 getattr(visitor, leave)(node)
 
