@@ -144,6 +144,22 @@ def our_executable() -> Path:
     return Path(found)
 
 
+def byte_compile_ours() -> str:
+    """Compile our package's modules as ``pip install`` of a wheel does: an editable
+    install under ``PYTHONDONTWRITEBYTECODE=1`` (this machine's environment) would
+    otherwise compile them from source at every start, about 0.1 s a run that no
+    installed peer pays."""
+    import compileall
+    import importlib.util
+
+    spec = importlib.util.find_spec("fastapi_rules")
+    if spec is None or spec.origin is None:
+        return "not found"
+    package = Path(spec.origin).parent
+    compiled = compileall.compile_dir(str(package), quiet=1)
+    return f"byte-compiled first ({package})" if compiled else f"could not byte-compile {package}"
+
+
 @dataclass(frozen=True)
 class Features:
     no_cache: bool
@@ -477,7 +493,7 @@ def write_results(path: Path, body: list[str], section: str = "measured") -> Non
     path.write_text(f"{before}{start}\n" + "\n".join(body) + f"\n{end}{after}", encoding="utf-8")
 
 
-def machine_facts(ours: Path, features: Features, root: Path) -> list[str]:
+def machine_facts(ours: Path, features: Features, root: Path, compiled: str) -> list[str]:
     from importlib.metadata import version
 
     peers = peer_versions(root)
@@ -487,7 +503,7 @@ def machine_facts(ours: Path, features: Features, root: Path) -> list[str]:
         f"{' / '.join(f'{x:.1f}' for x in os.getloadavg())}",
         f"- Python {platform.python_version()}, libcst {version('libcst')}",
         f"- fastapi-rules {version('fastapi-rules')} (`{ours}`); features: --no-cache {features.no_cache}, "
-        f"cache {features.cache}, --jobs {features.jobs}",
+        f"cache {features.cache}, --jobs {features.jobs}; modules {compiled}",
         "- peers: " + (", ".join(f"{k} {v}" for k, v in peers.items()) or "none installed"),
     ]
 
@@ -526,6 +542,7 @@ def main() -> None:
     names = [c[0] for c in CORPORA] if args.corpora is None else [
         n for n in args.corpora.split(",") if n and n != "none"]
     ours = our_executable()
+    compiled = byte_compile_ours()
     features = detect_features(ours)
     wanted = None if args.peers is None else set(args.peers.split(","))
     targets_dirs = [(name, corpus_path(name, root)) for name in names]
@@ -546,7 +563,7 @@ def main() -> None:
         if features.cache:
             big_result = bench_corpus(f"synthetic-{args.big}", big_target, ours, features, args.runs, {}, 0, cores)
             results.append(big_result)
-    body = ["## Machine and versions", "", *machine_facts(ours, features, root), "",
+    body = ["## Machine and versions", "", *machine_facts(ours, features, root, compiled), "",
             "## Targets", "", *targets(results, features, plugin, big, args.big or 5000), "",
             "## Measurements", "",
             f"Medians of {args.runs} interleaved run(s). `libcst-floor` is `bench/floor.py`: a Python process "

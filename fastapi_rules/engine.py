@@ -612,18 +612,97 @@ def lint(
             cached = cache.load_run(run_key, LintResult)
             if cached is not None:
                 return cached
-        result = _lint_scanned(
-            _scanned(sources, missing, config, progress, jobs, cache), config, apply_noqa
-        )
+            tree_key = "tree-" + digest(
+                repr((repr(config), apply_noqa, missing, [s.identity for s in sources])).encode()
+            )
+            previous = cache.load_run(tree_key, PreviousRun)
+            patched = _unchanged_summaries(previous, sources, config, apply_noqa, jobs, cache)
+            if patched is not None:
+                cache.store_run(run_key, patched.result)
+                cache.store_run(tree_key, patched)
+                return patched.result
+        scanned = _scanned(sources, missing, config, progress, jobs, cache)
+        raw: list[list[Finding]] = []
+        result = _lint_scanned(scanned, config, apply_noqa, raw)
         if run_key is not None:
-            cache.store_run(run_key, dataclasses.replace(result, project=None))
+            result = dataclasses.replace(result, project=None)
+            cache.store_run(run_key, result)
+            cache.store_run(tree_key, PreviousRun(
+                [s.digest for s in sources], raw, [r.noqa for r in scanned.results], result,
+            ))
         return result
     finally:
         if cache is not None:
             cache.close()
 
 
-def _lint_scanned(scanned: ScannedProject, config: Config, apply_noqa: bool) -> LintResult:
+@dataclass
+class PreviousRun:
+    """The last run over the same files and configuration, for an edit that leaves
+    every module summary as it was (a comment, a blank line, a ``# noqa``): the
+    project index and every rule's findings are then the same, and only noqa
+    comments and source lines are read again."""
+
+    digests: list[str]
+    raw: list[list[Finding]]  # each file's findings before noqa comments
+    noqa: list[dict[int, frozenset[str] | None]]
+    result: LintResult
+
+
+def _unchanged_summaries(
+    previous: PreviousRun | None,
+    sources: list[SourceFile],
+    config: Config,
+    apply_noqa: bool,
+    jobs: int,
+    cache: Cache,
+) -> PreviousRun | None:
+    """The previous run brought up to date, or None when a summary changed."""
+    if previous is None or len(previous.digests) != len(sources):
+        return None
+    changed = [i for i, s in enumerate(sources) if s.digest != previous.digests[i]]
+    before = [cache.load_file(previous.digests[i], sources[i].identity, FileResult) for i in changed]
+    if not changed or any(b is None for b in before):
+        return None
+    # parsed here, the changed files are in the file cache for a full run if needed
+    after = analyse_sources([sources[i] for i in changed], config, jobs, cache)
+    for i, b, a in zip(changed, before, after):
+        if (b.summary, b.findings, b.tracebacks) != (a.summary, a.findings, a.tracebacks):  # type: ignore[union-attr]
+            return None
+        if previous.raw[i] and not (a.summary and a.summary.located):
+            return None  # its findings may hold positions a second parse of the old text gave
+    noqa = list(previous.noqa)
+    texts: dict[str, str | None] = {}
+    for i, result in zip(changed, after):
+        noqa[i] = result.noqa
+        texts[sources[i].shown] = result.text
+    findings: list[Finding] = []
+    suppressed = 0
+    lines = {path: kept for path, kept in previous.result.sources.items() if path not in texts}
+    for found, table in zip(previous.raw, noqa):
+        for finding in found:
+            if apply_noqa and is_suppressed(finding.code, finding.line, table):
+                suppressed += 1
+                continue
+            findings.append(finding)
+            if finding.path not in lines:
+                text = texts.get(finding.path)
+                if text is None:
+                    return None  # a finding in a file without text: not worth the case
+                lines[finding.path] = source_lines(text)
+    findings = sorted(set(findings))
+    tracebacks = {f: t for f, t in previous.result.tracebacks.items() if f in set(findings)}
+    result = dataclasses.replace(
+        previous.result, findings=findings, suppressed=suppressed, tracebacks=tracebacks, sources=lines,
+    )
+    return PreviousRun([s.digest for s in sources], previous.raw, noqa, result)  # type: ignore[misc]
+
+
+def _lint_scanned(
+    scanned: ScannedProject, config: Config, apply_noqa: bool, raw: list[list[Finding]] | None = None
+) -> LintResult:
+    """The findings of the selected rules; ``raw`` gets each file's findings before
+    noqa comments (after per-file-ignores, which the configuration alone decides)."""
     results, project = scanned.results, scanned.project
     rule_classes = selected_rules(config)
     codes = {rule.code for rule in rule_classes}
@@ -637,9 +716,10 @@ def _lint_scanned(scanned: ScannedProject, config: Config, apply_noqa: bool) -> 
         tracebacks.update(result.tracebacks)
         if result.summary is not None:
             found.extend(_run_rules(rules, result.summary, project, tracebacks))
+        found = [finding for finding in found if not ignored_in_file(finding, config)]
+        if raw is not None:
+            raw.append(found)
         for finding in found:
-            if ignored_in_file(finding, config):
-                continue
             if apply_noqa and is_suppressed(finding.code, finding.line, result.noqa):
                 suppressed += 1
             else:

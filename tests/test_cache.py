@@ -2,6 +2,7 @@
 never trusted when corrupt or planted, safe when shared."""
 from __future__ import annotations
 
+import dataclasses
 import os
 import pickle
 import shutil
@@ -78,6 +79,92 @@ def test_an_edit_in_one_module_changes_findings_in_another(project: Path, tmp_pa
     deps.write_text(deps.read_text().replace("get_current_user", "get_visitor"))
     after = _warm(project, cache_dir).findings
     assert after == _cold(project) and after != before
+
+
+@pytest.fixture
+def reruns(monkeypatch) -> list[int]:
+    """How many times the rules ran over the whole project."""
+    runs: list[int] = []
+    real = engine._lint_scanned
+
+    def counting(*args, **kwargs):
+        runs.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(engine, "_lint_scanned", counting)
+    return runs
+
+
+def _same_report(warm: engine.LintResult, cold: engine.LintResult) -> None:
+    assert (warm.findings, warm.suppressed, warm.files) == (cold.findings, cold.suppressed, cold.files)
+    assert warm.sources == {path: lines for path, lines in cold.sources.items()}
+
+
+def test_an_edit_that_keeps_every_summary_reruns_no_rule(
+    project: Path, tmp_path: Path, parses: list[str], reruns: list[int]
+) -> None:
+    """A comment, or a ``# noqa`` on a reported line: only that file is parsed, its
+    summary is as before, so the last run's findings stand with its noqa comments
+    and source lines read again; an edit that moves a line reruns everything."""
+    cache_dir = tmp_path / "cache"
+    _warm(project, cache_dir)
+    target = project / "app" / "routes" / "orders.py"
+    reported = next(f for f in _cold(project) if f.path.endswith("orders.py"))
+    lines = target.read_text().split("\n")
+    edits = [
+        lambda text: text + "# a closing comment\n",
+        lambda text: "\n".join(
+            f"{line}  # noqa: {reported.code}" if number == reported.line else line
+            for number, line in enumerate(text.split("\n"), start=1)
+        ),
+        lambda text: text.replace(lines[reported.line - 1], lines[reported.line - 1] + "  # reviewed", 1),
+    ]
+    for edit in edits:
+        target.write_text(edit(target.read_text()))
+        parses.clear()
+        reruns.clear()
+        cold = lint([project], Config())
+        assert reruns == [1]
+        reruns.clear()
+        parses.clear()
+        _same_report(_warm(project, cache_dir), cold)
+        assert parses == ["orders.py"] and reruns == []
+    assert _warm(project, cache_dir).suppressed == 1  # the noqa comment counted
+
+    target.write_text("# a new first line moves every position\n" + target.read_text())
+    cold = lint([project], Config())
+    reruns.clear()
+    _same_report(_warm(project, cache_dir), cold)
+    assert reruns == [1]
+
+
+def test_a_summary_placed_by_a_second_parse_is_not_reused(
+    project: Path, tmp_path: Path, monkeypatch, reruns: list[int]
+) -> None:
+    """A module that did not need positions (``located`` False) has findings placed
+    by a second parse of its text, which an edit can move without changing the
+    summary: its findings are worked out again."""
+    real = engine.analyse_bytes
+
+    def unlocated(*args):
+        result = real(*args)
+        if result.summary is not None:
+            result.summary = dataclasses.replace(result.summary, located=False)
+        return result
+
+    monkeypatch.setattr(engine, "analyse_bytes", unlocated)
+    cache_dir = tmp_path / "cache"
+    _warm(project, cache_dir)
+    target = project / "app" / "routes" / "orders.py"
+    target.write_text(target.read_text() + "# a closing comment\n")
+    reruns.clear()
+    assert _warm(project, cache_dir).findings == _cold(project)
+    assert reruns == [1, 1]  # the warm run, then the cold one
+    untouched = project / "app" / "__init__.py"  # no findings: nothing to place
+    untouched.write_text(untouched.read_text() + "# a closing comment\n")
+    reruns.clear()
+    assert _warm(project, cache_dir).findings == _cold(project)
+    assert reruns == [1]  # the cold one only
 
 
 def test_the_run_is_keyed_by_the_configuration(project: Path, tmp_path: Path) -> None:

@@ -363,6 +363,9 @@ class ModuleSummary:
     setting_sites: tuple[SettingSite, ...] = ()
     event_handlers: tuple[EventHandlerSite, ...] = ()
     resources: tuple[tuple[str, str], ...] = ()  # module-level (qualname, kind) (FAR802)
+    # every site carries its position (the module needed positions anyway); else the
+    # ones without are placed by a second parse of the file if a finding needs them
+    located: bool = False
 
     @property
     def is_test(self) -> bool:

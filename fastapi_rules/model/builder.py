@@ -233,7 +233,8 @@ class ModuleModelBuilder(
                 self.sql.append(SqlSite("interpolated", None, self._location(node)))
         functions = [info for _, _, info in self._deferred_functions]
         objects = list(self.objects)
-        if self._positions is not None or self.locate_everything:
+        located = self._positions is not None or self.locate_everything
+        if located:
             functions = [
                 dataclasses.replace(
                     info,
@@ -276,6 +277,7 @@ class ModuleModelBuilder(
             resources=tuple(self.resources),
             credential_sites=tuple(self.credential_sites),
             session_factories=tuple(self.session_factories),
+            located=located,
         )
 
     def _location(self, node: cst.CSTNode) -> Location:
