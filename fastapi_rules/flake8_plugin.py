@@ -76,10 +76,11 @@ class Plugin:
                 [root], config, apply_noqa=False, jobs=default_jobs(),
                 cache=open_cache(cache_directory(config), config), keep_project=False,
             )
-            by_file: dict[Path, list[Finding]] = {}
+            by_path: dict[str, list[Finding]] = {}
             for finding in result.findings:
-                by_file.setdefault(Path(finding.path).resolve(), []).append(finding)
-            cls._projects[root] = by_file
+                by_path.setdefault(finding.path, []).append(finding)
+            # each file's path resolved once, not once per finding
+            cls._projects[root] = {Path(path).resolve(): found for path, found in by_path.items()}
         return cls._projects[root]
 
     def run(self) -> Iterator[tuple[int, int, str, type]]:
