@@ -1,13 +1,15 @@
 """Results kept between runs, under ``.fastapi_rules_cache/`` (as ruff keeps ``.ruff_cache``).
 
-Two kinds of entry, both written atomically and both only ever a hint:
+Two kinds of entry, all written atomically and both only ever a hint:
 
 * per file, its analysis (the module summary, the file's own findings, its noqa
   lines), named by the SHA-256 of its bytes plus the name it is shown and imported
   under; a file whose bytes are unchanged is never parsed again;
 * per run, the findings of the whole project, named by every file's digest and the
   effective configuration; a run over an unchanged tree parses nothing and builds
-  no index.
+  no index. Beside it, the last run over the same files and configuration
+  (``engine.PreviousRun``): when the files that changed keep their module summaries,
+  a run parses only them and reuses its findings.
 
 Entries live in a directory named by the analysis key: the tool's version, the
 fingerprint of its own source files (a development checkout's edits count as a new

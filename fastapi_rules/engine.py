@@ -690,8 +690,9 @@ def _unchanged_summaries(
                 if text is None:
                     return None  # a finding in a file without text: not worth the case
                 lines[finding.path] = source_lines(text)
-    findings = sorted(set(findings))
-    tracebacks = {f: t for f, t in previous.result.tracebacks.items() if f in set(findings)}
+    kept = set(findings)
+    findings = sorted(kept)
+    tracebacks = {f: t for f, t in previous.result.tracebacks.items() if f in kept}
     result = dataclasses.replace(
         previous.result, findings=findings, suppressed=suppressed, tracebacks=tracebacks, sources=lines,
     )

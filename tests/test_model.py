@@ -4,6 +4,9 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
+import libcst as cst
+import pytest
+
 from fastapi_rules.config import Config
 from fastapi_rules.engine import analyse_file, module_name
 from fastapi_rules.options import AuthOptions
@@ -142,3 +145,21 @@ def test_tags_and_responses_are_inherited_from_every_level(tmp_path: Path) -> No
     assert endpoint.full_path == "/v1/items/{item_id}"
     assert endpoint.tags == ("v1", "items", "read")
     assert endpoint.responses == {500, 401, 404, 410}
+
+
+@pytest.mark.parametrize(
+    "literal",
+    ['"a"', "'a'", '"""a\nb"""', '"""a\r\nb"""', "'''x'''", 'r"\\d"', 'R"x"', 'u"x"', 'b"x"',
+     'rb"x"', 'Br"x"', '"a\\nb"', '"\\N{BAD}"', '""', '""""""', '"\'"', 'r"a\\"b"', "'''a''b'''"],
+)
+def test_string_text_is_what_python_reads(literal: str) -> None:
+    """The quick path for literals without escapes gives LibCST's ``evaluated_value``."""
+    from fastapi_rules.model.names import string_text
+
+    node = cst.parse_module(f"x = {literal}\n").body[0].body[0].value
+    try:
+        value = node.evaluated_value
+        expected = value if isinstance(value, str) else None
+    except (SyntaxError, ValueError, UnicodeError):
+        expected = None
+    assert string_text(node) == expected

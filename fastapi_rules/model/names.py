@@ -69,7 +69,8 @@ def string_text(node: cst.SimpleString | cst.ConcatenatedString) -> str | None:
         quote = value[-3:] if value[-3:] in ('"""', "'''") else value[-1]
         prefix_length = value.index(quote)
         prefix = value[:prefix_length].lower()
-        if prefix in ("", "r", "u") and ("r" in prefix or "\\" not in value):
+        # (a carriage return inside triple quotes is read as a newline by Python)
+        if prefix in ("", "r", "u") and ("r" in prefix or "\\" not in value) and "\r" not in value:
             return value[prefix_length + len(quote):-len(quote)]
     try:
         value = node.evaluated_value

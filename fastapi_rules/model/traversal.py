@@ -20,6 +20,7 @@ speed, never a different answer.
 from __future__ import annotations
 
 import dataclasses
+
 import libcst as cst
 
 from fastapi_rules.model.child_fields import CHILD_FIELDS, FIELD_NAMES, SUBCLASSES
