@@ -13,6 +13,7 @@ import io
 import os
 import re
 import signal
+import stat
 import tokenize
 import traceback
 import warnings
@@ -80,25 +81,43 @@ def discover(
         if path.is_file():
             found.setdefault(path, path)
         elif path.is_dir():
-            for directory, subdirectories, files in os.walk(path):
-                subdirectories[:] = sorted(
-                    d
-                    for d in subdirectories
-                    if d not in SKIPPED_DIRECTORIES
-                    and not _excluded(Path(directory) / d, path, exclude)
-                )
-                for name in files:
-                    candidate = Path(directory) / name
-                    # is_file: not a FIFO (reading one would block), socket or broken link
-                    if (
-                        name.endswith(".py")
-                        and not _excluded(candidate, path, exclude)
-                        and candidate.is_file()
-                    ):
-                        found.setdefault(candidate, path)
+            _walk(path, path, exclude, found)
         else:
             missing.append(str(path))
-    return sorted(found.items()), missing
+    return sorted(found.items(), key=lambda item: item[0].parts), missing  # as Paths sort
+
+
+def _walk(directory: Path, root: Path, exclude: tuple[str, ...], found: dict[Path, Path]) -> None:
+    """``os.walk``'s order and rules (symlinked directories listed, not entered), with
+    ``scandir`` entries: a regular file is known as one without a ``stat`` each."""
+    try:
+        with os.scandir(directory) as listing:
+            entries = list(listing)
+    except OSError:
+        return  # unreadable: os.walk skips it too
+    subdirectories = []
+    for entry in entries:
+        try:
+            is_directory = entry.is_dir()
+        except OSError:
+            is_directory = False
+        if is_directory:
+            if entry.name not in SKIPPED_DIRECTORIES and not entry.is_symlink():
+                subdirectories.append(entry.name)
+            continue
+        if not entry.name.endswith(".py"):
+            continue
+        candidate = directory / entry.name
+        try:
+            # not a FIFO (reading one would block), socket, broken link or link loop
+            regular = entry.is_file()
+        except OSError:
+            regular = False
+        if regular and not _excluded(candidate, root, exclude):
+            found.setdefault(candidate, root)
+    for name in sorted(subdirectories):
+        if not _excluded(directory / name, root, exclude):
+            _walk(directory / name, root, exclude, found)
 
 
 def _excluded(path: Path, root: Path, exclude: tuple[str, ...]) -> bool:
@@ -136,7 +155,10 @@ def module_name(
     absolute = _resolved(path, memo)
     is_package = absolute.name == "__init__.py"
     root = _resolved(scanned_root, memo) if scanned_root is not None else None
-    for src in sorted(src_roots, key=lambda p: len(p.parts), reverse=True):
+    longest_first = memo.get(src_roots)
+    if longest_first is None:
+        longest_first = memo[src_roots] = sorted(src_roots, key=lambda p: len(p.parts), reverse=True)
+    for src in longest_first:  # type: ignore[attr-defined]
         if src in absolute.parents:
             parts = list(absolute.relative_to(src).with_suffix("").parts)
             break
@@ -149,10 +171,15 @@ def module_name(
 
 def _resolved(path: Path, memo: dict[object, object]) -> Path:
     # a file that is no symlink resolves as its directory does: one realpath per directory
-    if path.is_symlink() or path.is_dir():
-        whole = ("resolved", path)
-        if whole not in memo:
-            memo[whole] = path.resolve()
+    whole = ("resolved", path)
+    if whole in memo:
+        return memo[whole]  # type: ignore[return-value]
+    try:
+        mode = os.lstat(path).st_mode
+    except OSError:
+        mode = 0
+    if stat.S_ISLNK(mode) or stat.S_ISDIR(mode):
+        memo[whole] = path.resolve()
         return memo[whole]  # type: ignore[return-value]
     directory = path.parent.absolute()
     if directory not in memo:
@@ -210,10 +237,15 @@ def module_names(
     return names
 
 
-def display_path(path: Path) -> str:
-    """Relative to the current directory when below it, as flake8 and ruff print."""
+def display_path(path: Path, cwd: str | None = None) -> str:
+    """Relative to the current directory when below it, as flake8 and ruff print
+    (``cwd``: the current directory, when the caller names many paths)."""
+    cwd = cwd or os.getcwd()
+    absolute = os.path.normpath(os.path.join(cwd, path))  # os.path.abspath, with this cwd
+    if absolute.startswith(cwd + os.sep):
+        return absolute[len(cwd) + 1:]  # below it: what relpath gives, without its work
     try:
-        return os.path.relpath(path)
+        return os.path.relpath(path, cwd)
     except ValueError:  # another drive on Windows
         return str(path)
 
@@ -466,8 +498,9 @@ def take_inventory(
     files, missing = discover(paths, config.exclude)
     names = module_names(files, config.src)
     sources = []
+    cwd = os.getcwd()
     for path, _ in files:
-        source = SourceFile(path, display_path(path), names[path])
+        source = SourceFile(path, display_path(path, cwd), names[path])
         if cache is not None:
             absolute = Path(os.path.abspath(path))
             source.stat = stat_key(absolute)
@@ -596,27 +629,29 @@ def lint(
     jobs: int = 1,
     cache: Cache | None = None,
     keep_project: bool = True,
+    keep_sources: bool = True,
 ) -> LintResult:
     """Findings of every selected rule over ``paths`` as one project.
 
     With a cache, a tree whose files all have recorded digests reuses the last
     findings for the same files and configuration; ``keep_project=False`` allows it
-    (such a result has no ``project``)."""
+    (such a result has no ``project``). ``keep_sources=False``: no source lines in
+    the result (flake8 prints none), so less to store and load."""
     try:
         sources, missing = take_inventory(paths, config, cache)
         run_key = None
         if cache is not None and not keep_project and all(s.digest for s in sources):
-            run_key = digest(
-                repr((repr(config), apply_noqa, missing, [(s.identity, s.digest) for s in sources])).encode()
-            )
+            run_key = digest(repr((
+                repr(config), apply_noqa, keep_sources, missing, [(s.identity, s.digest) for s in sources]
+            )).encode())
             cached = cache.load_run(run_key, LintResult)
             if cached is not None:
                 return cached
             tree_key = "tree-" + digest(
-                repr((repr(config), apply_noqa, missing, [s.identity for s in sources])).encode()
+                repr((repr(config), apply_noqa, keep_sources, missing, [s.identity for s in sources])).encode()
             )
             previous = cache.load_run(tree_key, PreviousRun)
-            patched = _unchanged_summaries(previous, sources, config, apply_noqa, jobs, cache)
+            patched = _unchanged_summaries(previous, sources, config, apply_noqa, jobs, cache, keep_sources)
             if patched is not None:
                 cache.store_run(run_key, patched.result)
                 cache.store_run(tree_key, patched)
@@ -624,6 +659,8 @@ def lint(
         scanned = _scanned(sources, missing, config, progress, jobs, cache)
         raw: list[list[Finding]] = []
         result = _lint_scanned(scanned, config, apply_noqa, raw)
+        if not keep_sources:
+            result.sources = {}
         if run_key is not None:
             result = dataclasses.replace(result, project=None)
             cache.store_run(run_key, result)
@@ -656,6 +693,7 @@ def _unchanged_summaries(
     apply_noqa: bool,
     jobs: int,
     cache: Cache,
+    keep_sources: bool = True,
 ) -> PreviousRun | None:
     """The previous run brought up to date, or None when a summary changed."""
     if previous is None or len(previous.digests) != len(sources):
@@ -685,7 +723,7 @@ def _unchanged_summaries(
                 suppressed += 1
                 continue
             findings.append(finding)
-            if finding.path not in lines:
+            if keep_sources and finding.path not in lines:
                 text = texts.get(finding.path)
                 if text is None:
                     return None  # a finding in a file without text: not worth the case

@@ -13,7 +13,7 @@ from typing import ClassVar
 
 from fastapi_rules import __version__
 from fastapi_rules.api import cache_directory, config_for
-from fastapi_rules.engine import default_jobs, lint, open_cache
+from fastapi_rules.engine import default_jobs, display_path, lint, open_cache
 from fastapi_rules.finding import Finding
 from fastapi_rules.rules import RULES_BY_CODE
 
@@ -45,7 +45,10 @@ def _selected(options: object) -> bool:
 class Plugin:
     name = "fastapi-rules"
     version = __version__
-    _projects: ClassVar[dict[Path, dict[Path, list[Finding]]]] = {}
+    # project root -> the findings by path as the engine shows it (relative to the
+    # current directory), and by resolved path for a file named another way
+    _projects: ClassVar[dict[Path, dict[str, list[Finding]]]] = {}
+    _resolved: ClassVar[dict[Path, dict[Path, list[Finding]]]] = {}
     _enabled: ClassVar[bool] = True
 
     def __init__(self, tree: ast.AST, filename: str) -> None:
@@ -67,26 +70,38 @@ class Plugin:
                 cls._findings_by_file(project_root(path))
 
     @classmethod
-    def _findings_by_file(cls, root: Path) -> dict[Path, list[Finding]]:
+    def _findings_by_file(cls, root: Path) -> dict[str, list[Finding]]:
         if root not in cls._projects:
             config = config_for([root])
-            # flake8 applies noqa itself; the CLI's cache serves an unchanged project
-            # without a parse, and one edited file with one parse
+            # flake8 applies noqa itself and prints no source lines; the CLI's cache
+            # serves an unchanged project without a parse, and one edited file with one
             result = lint(
                 [root], config, apply_noqa=False, jobs=default_jobs(),
                 cache=open_cache(cache_directory(config), config), keep_project=False,
+                keep_sources=False,
             )
             by_path: dict[str, list[Finding]] = {}
             for finding in result.findings:
                 by_path.setdefault(finding.path, []).append(finding)
-            # each file's path resolved once, not once per finding
-            cls._projects[root] = {Path(path).resolve(): found for path, found in by_path.items()}
+            cls._projects[root] = by_path
         return cls._projects[root]
+
+    @classmethod
+    def _findings_for(cls, path: Path) -> list[Finding]:
+        root = project_root(path)
+        by_path = cls._findings_by_file(root)
+        found = by_path.get(display_path(path))
+        if found is not None:
+            return found
+        # named through a symlink or otherwise: resolve every reported path, once
+        if root not in cls._resolved:
+            cls._resolved[root] = {Path(p).resolve(): f for p, f in by_path.items()}
+        return cls._resolved[root].get(path.resolve(), [])
 
     def run(self) -> Iterator[tuple[int, int, str, type]]:
         path = Path(self.filename)
         if not self._enabled or not path.is_file():
             return  # stdin: there is no project to resolve against
-        for finding in self._findings_by_file(project_root(path)).get(path.resolve(), []):
+        for finding in self._findings_for(path):
             # flake8 columns are 0-based and it adds 1 when printing
             yield finding.line, finding.column - 1, f"{finding.code} {finding.message}", type(self)
