@@ -208,17 +208,29 @@ class SchemaOptions:
 
 
 def _matches(name: str, patterns: tuple[str, ...]) -> bool:
-    return _pattern_matcher(patterns)(name.lower()) is not None
+    return matches_glob(name, patterns)
+
+
+def matches_glob(name: str, patterns: tuple[str, ...], ignore_case: bool = True) -> bool:
+    """Whether ``name`` matches one of the glob ``patterns`` (``fnmatchcase``, on
+    lowered text when ``ignore_case``)."""
+    if ignore_case:
+        name = name.lower()
+    return _pattern_matcher(tuple(patterns), ignore_case)(name) is not None
 
 
 @functools.lru_cache(maxsize=256)
-def _pattern_matcher(patterns: tuple[str, ...]) -> Callable[[str], re.Match[str] | None]:
-    """One regular expression for a tuple of glob patterns, case-insensitive: the rules
-    ask about every field of every model, and ``fnmatch`` pattern by pattern was a
-    tenth of a scan."""
+def _pattern_matcher(
+    patterns: tuple[str, ...], ignore_case: bool
+) -> Callable[[str], re.Match[str] | None]:
+    """One regular expression for a tuple of glob patterns: the rules ask about every
+    field of every model and every route's path, and ``fnmatch`` pattern by pattern
+    was a tenth of a scan."""
     if not patterns:
         return lambda name: None
-    return re.compile("|".join(fnmatch.translate(p.lower()) for p in patterns)).match
+    return re.compile(
+        "|".join(fnmatch.translate(p.lower() if ignore_case else p) for p in patterns)
+    ).match
 
 
 @dataclass(frozen=True)

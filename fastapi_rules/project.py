@@ -2,7 +2,6 @@
 dependency closures (RULES-SPEC §FAR2xx)."""
 from __future__ import annotations
 
-import fnmatch
 import re
 from functools import cached_property
 from collections import deque
@@ -35,7 +34,7 @@ from fastapi_rules.model.pydantic import (
     V1_ONLY_MODULES,
     V2_ONLY_IMPORTS,
 )
-from fastapi_rules.options import AuthOptions
+from fastapi_rules.options import AuthOptions, matches_glob
 
 # fastapi.security schemes; OAuth2PasswordRequestForm, HTTPBasicCredentials,
 # HTTPAuthorizationCredentials and SecurityScopes are request models, not schemes.
@@ -455,7 +454,7 @@ class ProjectIndex:
         return self._dependency_auth(ref, 0) is not None
 
     def is_public(self, full_path: str) -> bool:
-        return any(fnmatch.fnmatchcase(full_path, pattern) for pattern in self.auth.public_paths)
+        return matches_glob(full_path, self.auth.public_paths, ignore_case=False)
 
     @cached_property
     def _auth_middleware(self) -> dict[str, str]:
@@ -466,7 +465,7 @@ class ProjectIndex:
                 if registration.kind != "middleware" or app is None or registration.target is None:
                     continue
                 name = registration.target.rsplit(".", 1)[-1]
-                if any(fnmatch.fnmatchcase(name.lower(), p.lower()) for p in self.auth.middleware):
+                if matches_glob(name, self.auth.middleware):
                     where = f" in {summary.path}:{registration.location.line}" if registration.location else ""
                     found.setdefault(app, f"{name} middleware{where}")
         return found
@@ -499,7 +498,7 @@ class ProjectIndex:
             return f"Security({short})"
         target = self.resolve(ref.target) or ref.target
         for name in {short, target.rsplit(".", 1)[-1]}:
-            if any(fnmatch.fnmatchcase(name.lower(), p.lower()) for p in self.auth.patterns):
+            if matches_glob(name, self.auth.patterns):
                 return f"{name} (auth name pattern)"
         if self.is_subclass(target, SECURITY_SCHEMES):
             return f"{target.rsplit('.', 1)[-1]} (security scheme)"

@@ -6,6 +6,7 @@ code), resolved through the module's imports; nothing is imported or executed.
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
@@ -18,6 +19,7 @@ MIGRATION_DIRECTORIES = frozenset({"alembic", "migrations", "versions"})
 OPAQUE_RESPONSES = -1
 
 
+@functools.lru_cache(maxsize=4096)  # asked per site and per rule, for few files
 def is_test_path(path_text: str) -> bool:
     """Under ``tests/``/``test/``, ``test_*.py``, ``*_test.py``, ``conftest.py``."""
     path = PurePath(path_text)

@@ -1,13 +1,12 @@
 from __future__ import annotations
 
-import fnmatch
 from pathlib import PurePath
 from typing import TYPE_CHECKING
 
 from fastapi_rules.finding import Finding
 from fastapi_rules.lazy import LazyModule
 from fastapi_rules.model.vocabulary import UNKNOWN_PART
-from fastapi_rules.options import RouteOptions
+from fastapi_rules.options import RouteOptions, matches_glob
 from fastapi_rules.project import Endpoint, ProjectIndex
 from fastapi_rules.rules.endpoint_rule import (
     STREAMED_RESPONSES,
@@ -161,7 +160,7 @@ class PostWithoutStatusCode(EndpointRule):
             stripped = "_".join(name)
             if set(name) & set(options.creating_words):
                 return False  # ``get_or_create_tag``
-            if any(fnmatch.fnmatchcase(stripped, p.lower()) for p in options.non_creating_handlers):
+            if matches_glob(stripped, options.non_creating_handlers):
                 return True
         return False
 
