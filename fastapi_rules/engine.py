@@ -658,7 +658,7 @@ def lint(
                 return patched.result
         scanned = _scanned(sources, missing, config, progress, jobs, cache)
         raw: list[list[Finding]] = []
-        result = _lint_scanned(scanned, config, apply_noqa, raw)
+        result = _lint_scanned(scanned, config, apply_noqa, raw, jobs)
         if not keep_sources:
             result.sources = {}
         if run_key is not None:
@@ -738,7 +738,11 @@ def _unchanged_summaries(
 
 
 def _lint_scanned(
-    scanned: ScannedProject, config: Config, apply_noqa: bool, raw: list[list[Finding]] | None = None
+    scanned: ScannedProject,
+    config: Config,
+    apply_noqa: bool,
+    raw: list[list[Finding]] | None = None,
+    jobs: int = 1,
 ) -> LintResult:
     """The findings of the selected rules; ``raw`` gets each file's findings before
     noqa comments (after per-file-ignores, which the configuration alone decides)."""
@@ -750,11 +754,12 @@ def _lint_scanned(
     tracebacks: dict[Finding, str] = {}
     sources: dict[str, tuple[str, ...]] = {}
     suppressed = 0
-    for result in results:
+    by_rules = _rule_findings(rules, [r.summary for r in results], project, jobs)
+    for result, (from_rules, rule_tracebacks) in zip(results, by_rules):
         found = [f for f in result.findings if f.code in codes or f.code == INTERNAL_ERROR]
         tracebacks.update(result.tracebacks)
-        if result.summary is not None:
-            found.extend(_run_rules(rules, result.summary, project, tracebacks))
+        found.extend(from_rules)
+        tracebacks.update(rule_tracebacks)
         found = [finding for finding in found if not ignored_in_file(finding, config)]
         if raw is not None:
             raw.append(found)
@@ -769,6 +774,66 @@ def _lint_scanned(
         sorted(set(findings)), scanned.files, scanned.missing_paths, suppressed, tracebacks,
         sources, project,
     )
+
+
+_RuleFindings = tuple[list[Finding], dict[Finding, str]]  # a module's findings, FAR000 tracebacks
+_PARALLEL_RULES_MINIMUM = 200  # modules below which forking for the rules costs more
+# what forked rule workers read: the parent sets it just before the pool forks
+_RULE_WORK: tuple[list[Rule], list[ModuleSummary | None], ProjectIndex] | None = None
+
+
+def _rule_findings(
+    rules: list[Rule], summaries: list[ModuleSummary | None], project: ProjectIndex, jobs: int
+) -> list[_RuleFindings]:
+    """Every module's rule findings, in module order; in ``jobs`` forked processes for a
+    large project (they inherit the index rather than receive it: it is every summary)."""
+    global _RULE_WORK
+    modules = [i for i, summary in enumerate(summaries) if summary is not None]
+    serial = jobs <= 1 or len(modules) < _PARALLEL_RULES_MINIMUM
+    if not serial:
+        import multiprocessing  # noqa: PLC0415 - a serial run does without
+
+        serial = "fork" not in multiprocessing.get_all_start_methods()
+    if serial:
+        return [_module_rule_findings(rules, s, project) for s in summaries]
+    from concurrent.futures import ProcessPoolExecutor  # noqa: PLC0415
+    from concurrent.futures.process import BrokenProcessPool  # noqa: PLC0415
+
+    found: list[_RuleFindings] = [([], {}) for _ in summaries]
+    size = max(1, len(modules) // (jobs * 4))
+    chunks = [modules[start:start + size] for start in range(0, len(modules), size)]
+    done: set[int] = set()
+    _RULE_WORK = (rules, summaries, project)
+    try:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(jobs, mp_context=context, initializer=_ignore_interrupts) as pool:
+            for chunk, outcome in zip(chunks, pool.map(_rules_for_chunk, chunks)):
+                for index, findings in zip(chunk, outcome):
+                    found[index] = findings
+                done.update(chunk)
+    except BrokenProcessPool:
+        pass  # a worker died: the rest run here
+    finally:
+        _RULE_WORK = None
+    for index in modules:
+        if index not in done:
+            found[index] = _module_rule_findings(rules, summaries[index], project)
+    return found
+
+
+def _rules_for_chunk(chunk: list[int]) -> list[_RuleFindings]:
+    assert _RULE_WORK is not None, "set by the parent before it forks"
+    rules, summaries, project = _RULE_WORK
+    return [_module_rule_findings(rules, summaries[index], project) for index in chunk]
+
+
+def _module_rule_findings(
+    rules: list[Rule], summary: ModuleSummary | None, project: ProjectIndex
+) -> _RuleFindings:
+    if summary is None:
+        return [], {}
+    tracebacks: dict[Finding, str] = {}
+    return list(_run_rules(rules, summary, project, tracebacks)), tracebacks
 
 
 def _run_rules(

@@ -1,6 +1,7 @@
 """Engine behaviour: rule isolation, determinism, module names, bad input."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -35,6 +36,39 @@ def test_output_is_deterministic(fixture_findings: list) -> None:
     assert fixture_findings == sorted(fixture_findings)
     # the same again, parsed in two processes
     assert lint([FIXTURES], Config(), jobs=2).findings == fixture_findings
+
+
+def test_rules_in_forked_workers_give_the_serial_answer(monkeypatch, tmp_path: Path) -> None:
+    """Above ``_PARALLEL_RULES_MINIMUM`` modules the rules run in forked workers: the
+    same findings, suppressions and FAR000 tracebacks, in the same order."""
+    from fastapi_rules import engine
+    from fastapi_rules.rules.far301_interpolated_sql import InterpolatedSql
+
+    def explode(self, summary, project):
+        if "sql" in summary.path.lower():
+            raise ZeroDivisionError("boom")
+        return iter(())
+
+    monkeypatch.setattr(InterpolatedSql, "check", explode)
+    monkeypatch.setattr(engine, "_PARALLEL_RULES_MINIMUM", 2)
+    pids = tmp_path / "pids"
+    real = engine._module_rule_findings
+
+    def recording(*args):
+        with pids.open("a") as out:
+            out.write(f"{os.getpid()}\n")
+        return real(*args)
+
+    monkeypatch.setattr(engine, "_module_rule_findings", recording)
+    serial = lint([FIXTURES], Config())
+    pids.unlink()
+    parallel = lint([FIXTURES], Config(), jobs=2)
+    assert str(os.getpid()) not in pids.read_text().split()  # every module in a worker
+    assert (parallel.findings, parallel.suppressed) == (serial.findings, serial.suppressed)
+    assert list(parallel.tracebacks) == list(serial.tracebacks) and serial.tracebacks
+    assert [t.splitlines()[-1] for t in parallel.tracebacks.values()] == [
+        t.splitlines()[-1] for t in serial.tracebacks.values()
+    ]
 
 
 def test_module_names(tmp_path: Path) -> None:
