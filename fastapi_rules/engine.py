@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 
 from fastapi_rules.cache import Cache, Stat, digest, stat_key
 from fastapi_rules.config import Config
-from fastapi_rules.finding import Finding
+from fastapi_rules.finding import Finding, by_position
 from fastapi_rules.model import ModuleSummary
 from fastapi_rules.noqa import is_suppressed, noqa_lines
 from fastapi_rules.project import ProjectIndex
@@ -533,6 +533,9 @@ def analyse_sources(
         if results[index] is None:
             todo.append(index)
     done = len(sources) - len(todo)
+    if jobs > 1:
+        # the largest files first: no process is left alone with a long one at the end
+        todo.sort(key=lambda index: -_size(sources[index]))
     extra = frozenset(config.blocking.extra)
     tasks = [(sources[i].path, sources[i].shown, sources[i].module_id, extra) for i in todo]
     for index, (file_digest, result) in zip(todo, _analyse_tasks(tasks, jobs)):
@@ -545,6 +548,15 @@ def analyse_sources(
     if progress is not None and not todo and sources:
         progress(len(sources), len(sources))
     return results  # type: ignore[return-value]
+
+
+def _size(source: SourceFile) -> int:
+    if source.stat is not None:
+        return source.stat[1]
+    try:
+        return os.path.getsize(source.path)
+    except OSError:
+        return 0
 
 
 _PARALLEL_MINIMUM = 8  # files per process below which starting processes costs more
@@ -564,7 +576,7 @@ def _analyse_tasks(
     # fork: the workers start with this process's imports, in milliseconds
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     workers = min(jobs, len(tasks) // _PARALLEL_MINIMUM)
-    chunk = max(1, min(32, len(tasks) // (workers * 8)))
+    chunk = max(1, min(8, len(tasks) // (workers * 8)))  # small: the last ones end together
     finished = 0
     try:
         with ProcessPoolExecutor(workers, mp_context=context, initializer=_ignore_interrupts) as pool:
@@ -653,9 +665,10 @@ def lint(
             previous = cache.load_run(tree_key, PreviousRun)
             patched = _unchanged_summaries(previous, sources, config, apply_noqa, jobs, cache, keep_sources)
             if patched is not None:
-                cache.store_run(run_key, patched.result)
-                cache.store_run(tree_key, patched)
-                return patched.result
+                previous_run, result = patched
+                cache.store_run(run_key, result)
+                cache.store_run(tree_key, dataclasses.replace(previous_run, run_key=run_key))
+                return result
         scanned = _scanned(sources, missing, config, progress, jobs, cache)
         raw: list[list[Finding]] = []
         result = _lint_scanned(scanned, config, apply_noqa, raw, jobs)
@@ -665,7 +678,7 @@ def lint(
             result = dataclasses.replace(result, project=None)
             cache.store_run(run_key, result)
             cache.store_run(tree_key, PreviousRun(
-                [s.digest for s in sources], raw, [r.noqa for r in scanned.results], result,
+                [s.digest for s in sources], raw, [r.noqa for r in scanned.results], run_key,
             ))
         return result
     finally:
@@ -683,7 +696,7 @@ class PreviousRun:
     digests: list[str]
     raw: list[list[Finding]]  # each file's findings before noqa comments
     noqa: list[dict[int, frozenset[str] | None]]
-    result: LintResult
+    run_key: str  # where its result is stored (with the source lines), not a copy of it
 
 
 def _unchanged_summaries(
@@ -694,9 +707,13 @@ def _unchanged_summaries(
     jobs: int,
     cache: Cache,
     keep_sources: bool = True,
-) -> PreviousRun | None:
-    """The previous run brought up to date, or None when a summary changed."""
+) -> tuple[PreviousRun, LintResult] | None:
+    """The previous run brought up to date, and its result, or None when a summary
+    changed."""
     if previous is None or len(previous.digests) != len(sources):
+        return None
+    previous_result = cache.load_run(previous.run_key, LintResult)
+    if previous_result is None:
         return None
     changed = [i for i, s in enumerate(sources) if s.digest != previous.digests[i]]
     before = [cache.load_file(previous.digests[i], sources[i].identity, FileResult) for i in changed]
@@ -716,7 +733,7 @@ def _unchanged_summaries(
         texts[sources[i].shown] = result.text
     findings: list[Finding] = []
     suppressed = 0
-    lines = {path: kept for path, kept in previous.result.sources.items() if path not in texts}
+    lines = {path: kept for path, kept in previous_result.sources.items() if path not in texts}
     for found, table in zip(previous.raw, noqa):
         for finding in found:
             if apply_noqa and is_suppressed(finding.code, finding.line, table):
@@ -729,12 +746,13 @@ def _unchanged_summaries(
                     return None  # a finding in a file without text: not worth the case
                 lines[finding.path] = source_lines(text)
     kept = set(findings)
-    findings = sorted(kept)
-    tracebacks = {f: t for f, t in previous.result.tracebacks.items() if f in kept}
+    findings = sorted(kept, key=by_position)
+    tracebacks = {f: t for f, t in previous_result.tracebacks.items() if f in kept}
     result = dataclasses.replace(
-        previous.result, findings=findings, suppressed=suppressed, tracebacks=tracebacks, sources=lines,
+        previous_result, findings=findings, suppressed=suppressed, tracebacks=tracebacks, sources=lines,
     )
-    return PreviousRun([s.digest for s in sources], previous.raw, noqa, result)  # type: ignore[misc]
+    digests = [s.digest for s in sources]
+    return PreviousRun(digests, previous.raw, noqa, previous.run_key), result  # type: ignore[arg-type]
 
 
 def _lint_scanned(
@@ -771,7 +789,7 @@ def _lint_scanned(
                 if result.text is not None and finding.path not in sources:
                     sources[finding.path] = source_lines(result.text)
     return LintResult(
-        sorted(set(findings)), scanned.files, scanned.missing_paths, suppressed, tracebacks,
+        sorted(set(findings), key=by_position), scanned.files, scanned.missing_paths, suppressed, tracebacks,
         sources, project,
     )
 
