@@ -569,23 +569,31 @@ def _analyse_tasks(
         yield from map(_analyse_task, tasks)
         return
     import multiprocessing  # noqa: PLC0415 - a serial or cached run does without
-    from concurrent.futures import ProcessPoolExecutor  # noqa: PLC0415
-    from concurrent.futures.process import BrokenProcessPool  # noqa: PLC0415
 
     methods = multiprocessing.get_all_start_methods()
     # fork: the workers start with this process's imports, in milliseconds
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     workers = min(jobs, len(tasks) // _PARALLEL_MINIMUM)
     chunk = max(1, min(8, len(tasks) // (workers * 8)))  # small: the last ones end together
+    yield from _pool_map(_analyse_task, tasks, workers, chunk, context)
+
+
+def _pool_map(function: Callable, items: list, workers: int, chunk: int, context: object) -> Iterator:
+    """``map(function, items)`` in ``workers`` processes, in order; when a worker dies
+    (killed, out of memory) the rest run here, as with ``--jobs 1``."""
+    from concurrent.futures import ProcessPoolExecutor  # noqa: PLC0415
+    from concurrent.futures.process import BrokenProcessPool  # noqa: PLC0415
+
     finished = 0
     try:
-        with ProcessPoolExecutor(workers, mp_context=context, initializer=_ignore_interrupts) as pool:
-            for outcome in pool.map(_analyse_task, tasks, chunksize=chunk):
+        with ProcessPoolExecutor(
+            workers, mp_context=context, initializer=_ignore_interrupts  # type: ignore[arg-type]
+        ) as pool:
+            for outcome in pool.map(function, items, chunksize=chunk):
                 finished += 1
                 yield outcome
     except BrokenProcessPool:
-        # a worker died (killed, out of memory): the rest are analysed here, as with --jobs 1
-        yield from map(_analyse_task, tasks[finished:])
+        yield from map(function, items[finished:])
 
 
 def _ignore_interrupts() -> None:
@@ -814,28 +822,17 @@ def _rule_findings(
         serial = "fork" not in multiprocessing.get_all_start_methods()
     if serial:
         return [_module_rule_findings(rules, s, project) for s in summaries]
-    from concurrent.futures import ProcessPoolExecutor  # noqa: PLC0415
-    from concurrent.futures.process import BrokenProcessPool  # noqa: PLC0415
-
     found: list[_RuleFindings] = [([], {}) for _ in summaries]
     size = max(1, len(modules) // (jobs * 4))
     chunks = [modules[start:start + size] for start in range(0, len(modules), size)]
-    done: set[int] = set()
     _RULE_WORK = (rules, summaries, project)
     try:
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(jobs, mp_context=context, initializer=_ignore_interrupts) as pool:
-            for chunk, outcome in zip(chunks, pool.map(_rules_for_chunk, chunks)):
-                for index, findings in zip(chunk, outcome):
-                    found[index] = findings
-                done.update(chunk)
-    except BrokenProcessPool:
-        pass  # a worker died: the rest run here
+        outcomes = list(_pool_map(_rules_for_chunk, chunks, jobs, 1, multiprocessing.get_context("fork")))
     finally:
         _RULE_WORK = None
-    for index in modules:
-        if index not in done:
-            found[index] = _module_rule_findings(rules, summaries[index], project)
+    for chunk, outcome in zip(chunks, outcomes):
+        for index, findings in zip(chunk, outcome):
+            found[index] = findings
     return found
 
 
