@@ -743,11 +743,10 @@ def _unchanged_summaries(
     suppressed = 0
     lines = {path: kept for path, kept in previous_result.sources.items() if path not in texts}
     for found, table in zip(previous.raw, noqa):
-        for finding in found:
-            if apply_noqa and is_suppressed(finding.code, finding.line, table):
-                suppressed += 1
-                continue
-            findings.append(finding)
+        shown, silenced = _noqa_kept(found, table, apply_noqa)
+        suppressed += silenced
+        findings.extend(shown)
+        for finding in shown:
             if keep_sources and finding.path not in lines:
                 text = texts.get(finding.path)
                 if text is None:
@@ -789,17 +788,26 @@ def _lint_scanned(
         found = [finding for finding in found if not ignored_in_file(finding, config)]
         if raw is not None:
             raw.append(found)
-        for finding in found:
-            if apply_noqa and is_suppressed(finding.code, finding.line, result.noqa):
-                suppressed += 1
-            else:
-                findings.append(finding)
-                if result.text is not None and finding.path not in sources:
-                    sources[finding.path] = source_lines(result.text)
+        shown, silenced = _noqa_kept(found, result.noqa, apply_noqa)
+        suppressed += silenced
+        findings.extend(shown)
+        for finding in shown:
+            if result.text is not None and finding.path not in sources:
+                sources[finding.path] = source_lines(result.text)
     return LintResult(
         sorted(set(findings), key=by_position), scanned.files, scanned.missing_paths, suppressed, tracebacks,
         sources, project,
     )
+
+
+def _noqa_kept(
+    found: list[Finding], noqa: dict[int, frozenset[str] | None], apply_noqa: bool
+) -> tuple[list[Finding], int]:
+    """A file's findings its noqa comments leave, and how many they silence."""
+    if not apply_noqa:
+        return found, 0
+    kept = [f for f in found if not is_suppressed(f.code, f.line, noqa)]
+    return kept, len(found) - len(kept)
 
 
 _RuleFindings = tuple[list[Finding], dict[Finding, str]]  # a module's findings, FAR000 tracebacks
