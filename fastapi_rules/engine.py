@@ -7,8 +7,10 @@ inside its own guard so one failure costs one rule on one file.
 from __future__ import annotations
 
 import ast
+import contextlib
 import dataclasses
 import fnmatch
+import gc
 import io
 import os
 import re
@@ -657,6 +659,38 @@ def lint(
     findings for the same files and configuration; ``keep_project=False`` allows it
     (such a result has no ``project``). ``keep_sources=False``: no source lines in
     the result (flake8 prints none), so less to store and load."""
+    with _cycle_collection_paused():
+        return _lint(paths, config, apply_noqa, progress, jobs, cache, keep_project, keep_sources)
+
+
+@contextlib.contextmanager
+def _cycle_collection_paused() -> Iterator[None]:
+    """Python's cycle collector off for the run, as before.
+
+    A scan allocates millions of nodes that die by reference counting (a LibCST tree
+    has no cycles), and each collection the allocations trigger walks every live
+    object, the summaries already kept included: 10-20% of a cold scan's CPU. The
+    cycles a scan leaves are a few dozen closures per file; they are freed when the
+    collector is back on."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _lint(
+    paths: Iterable[Path],
+    config: Config,
+    apply_noqa: bool,
+    progress: Progress | None,
+    jobs: int,
+    cache: Cache | None,
+    keep_project: bool,
+    keep_sources: bool,
+) -> LintResult:
     try:
         sources, missing = take_inventory(paths, config, cache)
         run_key = None

@@ -242,3 +242,32 @@ def test_same_output_bytes_across_processes_and_hash_seeds() -> None:
         assert result.returncode == 1
         outputs.add((result.stdout, result.stderr))
     assert len(outputs) == 1
+
+
+@pytest.mark.parametrize("enabled_before", [True, False])
+def test_cycle_collector_is_off_during_a_run_and_restored(
+    monkeypatch, tmp_path: Path, enabled_before: bool
+) -> None:
+    import gc
+
+    from fastapi_rules.model.builder import ModuleModelBuilder
+
+    (tmp_path / "a.py").write_text((FIXTURES / "FAR401" / "bad_example.py").read_text())
+    seen = []
+    real_build = ModuleModelBuilder.build
+
+    def noting_collector(self):
+        seen.append(gc.isenabled())
+        return real_build(self)
+
+    monkeypatch.setattr(ModuleModelBuilder, "build", noting_collector)
+    was = gc.isenabled()
+    (gc.enable if enabled_before else gc.disable)()
+    try:
+        result = lint([tmp_path], Config())
+        after = gc.isenabled()
+    finally:
+        (gc.enable if was else gc.disable)()
+    assert seen == [False]
+    assert after is enabled_before  # a caller's choice (flake8's process) is left as it was
+    assert [f.code for f in result.findings] == ["FAR401"]
