@@ -39,7 +39,7 @@ from fastapi_rules.atomic import write_bytes_atomically
 CACHE_DIRECTORY_NAME = ".fastapi_rules_cache"
 FORMAT_VERSION = "1"
 _KEPT_ANALYSIS_KEYS = 4  # directories of other tool versions or options kept
-_KEPT_RUNS = 8
+_KEPT_RUNS = 12  # results, their records (engine.PreviousRun) and the trees' pointers to them
 _SAFE_BUILTINS = frozenset(
     {"bool", "bytes", "complex", "dict", "float", "frozenset", "int", "list", "object",
      "set", "slice", "str", "tuple", "type", "NoneType"}
@@ -120,6 +120,7 @@ class Cache:
         manifest = _load(self.directory / "manifest.pickle")
         self._manifest: dict[str, tuple[Stat, str]] = manifest if isinstance(manifest, dict) else {}
         self._changed = False
+        self._also_kept: set[str] = set()  # file digests pruning spares beyond the manifest's
         self.usable = True
 
     # -- the manifest ----------------------------------------------------------------
@@ -134,6 +135,12 @@ class Cache:
         if stat is not None and self._manifest.get(str(path)) != (stat, file_digest):
             self._manifest[str(path)] = (stat, file_digest)
             self._changed = True
+
+    def keep_files(self, file_digests: Iterable[str]) -> None:
+        """Spare these files' entries when pruning, though no file has those bytes now:
+        the run compared with (``engine.PreviousRun``) names them, and after an undo it
+        is the one compared with again."""
+        self._also_kept.update(file_digests)
 
     # -- entries ---------------------------------------------------------------------
     def _file_entry(self, file_digest: str, identity: Iterable[object]) -> Path:
@@ -193,7 +200,7 @@ class Cache:
             self._prune(live)
 
     def _prune(self, manifest: dict[str, tuple[Stat, str]]) -> None:
-        digests = {file_digest for _, file_digest in manifest.values()}
+        digests = {file_digest for _, file_digest in manifest.values()} | self._also_kept
         try:
             for entry in os.scandir(self._files):
                 if entry.name.split("-", 1)[0] not in digests:

@@ -156,37 +156,46 @@ def module_name(
     memo = _memo if _memo is not None else {}
     absolute = _resolved(path, memo)
     is_package = absolute.name == "__init__.py"
-    root = _resolved(scanned_root, memo) if scanned_root is not None else None
-    longest_first = memo.get(src_roots)
-    if longest_first is None:
-        longest_first = memo[src_roots] = sorted(src_roots, key=lambda p: len(p.parts), reverse=True)
-    for src in longest_first:  # type: ignore[attr-defined]
-        if src in absolute.parents:
-            parts = list(absolute.relative_to(src).with_suffix("").parts)
-            break
-    else:
-        parts = [*_package_parts(absolute.parent, root, memo), absolute.stem]
+    directory = absolute.parent
+    # what the directory contributes is the same for all its files: worked out once
+    key = ("directory parts", directory, scanned_root, src_roots)
+    directory_parts = memo.get(key)
+    if directory_parts is None:
+        directory_parts = memo[key] = _directory_parts(directory, src_roots, scanned_root, memo)
+    parts = [*directory_parts, absolute.stem]  # type: ignore[misc]
     if is_package:
         parts = parts[:-1]
-    return ".".join(parts) or absolute.parent.name, is_package
+    return ".".join(parts) or directory.name, is_package
+
+
+def _directory_parts(
+    directory: Path, src_roots: tuple[Path, ...], scanned_root: Path | None, memo: dict[object, object]
+) -> list[str]:
+    """The module name's parts above a file of ``directory``: below the longest
+    ``src`` root holding it, else its package chain."""
+    for src in sorted(src_roots, key=lambda p: len(p.parts), reverse=True):
+        if src == directory or src in directory.parents:
+            return list(directory.relative_to(src).parts)
+    root = _resolved(scanned_root, memo) if scanned_root is not None else None
+    return _package_parts(directory, root, memo)
 
 
 def _resolved(path: Path, memo: dict[object, object]) -> Path:
     # a file that is no symlink resolves as its directory does: one realpath per directory
-    whole = ("resolved", path)
-    if whole in memo:
-        return memo[whole]  # type: ignore[return-value]
     try:
         mode = os.lstat(path).st_mode
     except OSError:
         mode = 0
     if stat.S_ISLNK(mode) or stat.S_ISDIR(mode):
-        memo[whole] = path.resolve()
+        whole = ("resolved", path)
+        if whole not in memo:
+            memo[whole] = path.resolve()
         return memo[whole]  # type: ignore[return-value]
-    directory = path.parent.absolute()
-    if directory not in memo:
-        memo[directory] = directory.resolve()
-    return memo[directory] / path.name  # type: ignore[operator]
+    parent = ("resolved parent", path.parent)
+    directory = memo.get(parent)
+    if directory is None:
+        directory = memo[parent] = path.parent.absolute().resolve()
+    return directory / path.name  # type: ignore[operator]
 
 
 def _package_parts(
@@ -698,18 +707,27 @@ def _lint(
             run_key = digest(repr((
                 repr(config), apply_noqa, keep_sources, missing, [(s.identity, s.digest) for s in sources]
             )).encode())
-            cached = cache.load_run(run_key, LintResult)
-            if cached is not None:
-                return cached
+            # which run this tree had last: an edit is then compared with that run's
+            # record, also when the run before it was answered whole from the cache
+            # (an edit, an undo, another edit)
             tree_key = "tree-" + digest(
                 repr((repr(config), apply_noqa, keep_sources, missing, [s.identity for s in sources])).encode()
             )
-            previous = cache.load_run(tree_key, PreviousRun)
+            last_run = cache.load_run(tree_key, str)
+            cached = cache.load_run(run_key, LintResult)
+            if cached is not None:
+                if last_run != run_key:
+                    cache.store_run(tree_key, run_key)
+                return cached
+            previous = cache.load_run(_RECORD + last_run, PreviousRun) if last_run else None
+            if previous is not None and len(previous.digests) == len(sources):
+                cache.keep_files(d for d, s in zip(previous.digests, sources) if d != s.digest)
             patched = _unchanged_summaries(previous, sources, config, apply_noqa, jobs, cache, keep_sources)
             if patched is not None:
                 previous_run, result = patched
                 cache.store_run(run_key, result)
-                cache.store_run(tree_key, dataclasses.replace(previous_run, run_key=run_key))
+                cache.store_run(_RECORD + run_key, dataclasses.replace(previous_run, run_key=run_key))
+                cache.store_run(tree_key, run_key)
                 return result
         scanned = _scanned(sources, missing, config, progress, jobs, cache)
         raw: list[list[Finding]] = []
@@ -719,13 +737,17 @@ def _lint(
         if run_key is not None:
             result = dataclasses.replace(result, project=None)
             cache.store_run(run_key, result)
-            cache.store_run(tree_key, PreviousRun(
+            cache.store_run(_RECORD + run_key, PreviousRun(
                 [s.digest for s in sources], raw, [r.noqa for r in scanned.results], run_key,
             ))
+            cache.store_run(tree_key, run_key)
         return result
     finally:
         if cache is not None:
             cache.close()
+
+
+_RECORD = "record-"  # a run's PreviousRun, beside its result
 
 
 @dataclass

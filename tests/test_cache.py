@@ -138,6 +138,26 @@ def test_an_edit_that_keeps_every_summary_reruns_no_rule(
     assert reruns == [1]
 
 
+def test_an_edit_after_an_undo_reruns_no_rule(
+    project: Path, tmp_path: Path, parses: list[str], reruns: list[int]
+) -> None:
+    """Edit, undo, edit again: the undo is answered whole from the cache, and the
+    second edit is still compared with the file as it was (its entry survives the
+    pruning of the first edit's run)."""
+    cache_dir = tmp_path / "cache"
+    target = project / "app" / "routes" / "orders.py"
+    original = target.read_text()
+    _warm(project, cache_dir)
+    for comment in ("# first edit\n", None, "# second edit\n", None, "# third edit\n"):
+        target.write_text(original + comment if comment else original)
+        cold = lint([project], Config())
+        reruns.clear()
+        parses.clear()
+        _same_report(_warm(project, cache_dir), cold)
+        assert reruns == []
+        assert parses == ([] if comment is None else ["orders.py"])
+
+
 def test_a_summary_placed_by_a_second_parse_is_not_reused(
     project: Path, tmp_path: Path, monkeypatch, reruns: list[int]
 ) -> None:
