@@ -33,9 +33,11 @@ class SyncSessionInAsync(Rule):
     seed = "000 §4 (use async SQLAlchemy for non-blocking database operations); 004 Async API Design"
 
     def check(self, summary: ModuleSummary, project: ProjectIndex) -> Iterator[Finding]:
-        entry_points = project.route_handlers | project.dependency_functions
         for function in summary.functions:
-            if not function.is_async or function.qualname not in entry_points:
+            if not function.is_async or (
+                function.qualname not in project.route_handlers
+                and function.qualname not in project.dependency_functions
+            ):
                 continue
             for field_name in ("session_parameters", "session_creations"):
                 for index, site in enumerate(getattr(function, field_name)):

@@ -44,11 +44,14 @@ class LeakedErrorDetail(Rule):
     severity = "error"
 
     def check(self, summary: ModuleSummary, project: ProjectIndex) -> Iterator[Finding]:
-        handlers = project.route_handlers | project.exception_handler_functions
         for site in summary.error_sites:
             if (
                 site.kind == "leak"
-                and (site.in_response or site.function in handlers)
+                and (
+                    site.in_response
+                    or site.function in project.route_handlers
+                    or site.function in project.exception_handler_functions
+                )
                 and not self._validator_message(site, project)
             ) or (
                 site.kind == "handler_leak" and site.function in project.catch_all_handler_functions
