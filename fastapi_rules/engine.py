@@ -678,7 +678,7 @@ def lint(
 
 @contextlib.contextmanager
 def _cycle_collection_paused() -> Iterator[None]:
-    """Python's cycle collector off for the run, as before.
+    """Python's cycle collector off for the run, then as the caller had it.
 
     A scan allocates millions of nodes that die by reference counting (a LibCST tree
     has no cycles), and each collection the allocations trigger walks every live
