@@ -726,11 +726,13 @@ def _lint(
             previous = cache.load_run(_RECORD + last_run, PreviousRun) if last_run else None
             if previous is not None and len(previous.digests) == len(sources):
                 cache.keep_files(d for d, s in zip(previous.digests, sources) if d != s.digest)
-            patched = _unchanged_summaries(previous, sources, config, apply_noqa, jobs, cache, keep_sources)
+            patched = _unchanged_summaries(
+                previous, last_run, sources, config, apply_noqa, jobs, cache, keep_sources
+            )
             if patched is not None:
-                previous_run, result = patched
+                record, result = patched
                 cache.store_run(run_key, result)
-                cache.store_run(_RECORD + run_key, dataclasses.replace(previous_run, run_key=run_key))
+                cache.store_run(_RECORD + run_key, record)
                 cache.store_run(tree_key, run_key)
                 return result
         scanned = _scanned(sources, missing, config, progress, jobs, cache)
@@ -742,7 +744,7 @@ def _lint(
             result = dataclasses.replace(result, project=None)
             cache.store_run(run_key, result)
             cache.store_run(_RECORD + run_key, PreviousRun(
-                [s.digest for s in sources], raw, [r.noqa for r in scanned.results], run_key,
+                [s.digest for s in sources], raw, [r.noqa for r in scanned.results]
             ))
             cache.store_run(tree_key, run_key)
         return result
@@ -751,7 +753,7 @@ def _lint(
             cache.close()
 
 
-_RECORD = "record-"  # a run's PreviousRun, beside its result
+_RECORD = "record-"  # a run's PreviousRun, beside its result (stored under the run key)
 
 
 @dataclass
@@ -764,11 +766,11 @@ class PreviousRun:
     digests: list[str]
     raw: list[list[Finding]]  # each file's findings before noqa comments
     noqa: list[dict[int, frozenset[str] | None]]
-    run_key: str  # where its result is stored (with the source lines), not a copy of it
 
 
 def _unchanged_summaries(
     previous: PreviousRun | None,
+    previous_key: str | None,
     sources: list[SourceFile],
     config: Config,
     apply_noqa: bool,
@@ -778,9 +780,9 @@ def _unchanged_summaries(
 ) -> tuple[PreviousRun, LintResult] | None:
     """The previous run brought up to date, and its result, or None when a summary
     changed."""
-    if previous is None or len(previous.digests) != len(sources):
+    if previous is None or previous_key is None or len(previous.digests) != len(sources):
         return None
-    previous_result = cache.load_run(previous.run_key, LintResult)
+    previous_result = cache.load_run(previous_key, LintResult)  # with the source lines
     if previous_result is None:
         return None
     changed = [i for i, s in enumerate(sources) if s.digest != previous.digests[i]]
@@ -819,7 +821,7 @@ def _unchanged_summaries(
         previous_result, findings=findings, suppressed=suppressed, tracebacks=tracebacks, sources=lines,
     )
     digests = [s.digest for s in sources]
-    return PreviousRun(digests, previous.raw, noqa, previous.run_key), result  # type: ignore[arg-type]
+    return PreviousRun(digests, previous.raw, noqa), result  # type: ignore[arg-type]
 
 
 def _lint_scanned(
