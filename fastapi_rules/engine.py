@@ -708,15 +708,13 @@ def _lint(
         sources, missing = take_inventory(paths, config, cache)
         run_key = None
         if cache is not None and not keep_project and all(s.digest for s in sources):
-            run_key = digest(repr((
-                repr(config), apply_noqa, keep_sources, missing, [(s.identity, s.digest) for s in sources]
-            )).encode())
+            # the run: these files with these bytes; the tree: these files, whatever bytes
+            settings = (repr(config), apply_noqa, keep_sources, missing)
+            run_key = digest(repr((*settings, [(s.identity, s.digest) for s in sources])).encode())
             # which run this tree had last: an edit is then compared with that run's
             # record, also when the run before it was answered whole from the cache
             # (an edit, an undo, another edit)
-            tree_key = "tree-" + digest(
-                repr((repr(config), apply_noqa, keep_sources, missing, [s.identity for s in sources])).encode()
-            )
+            tree_key = "tree-" + digest(repr((*settings, [s.identity for s in sources])).encode())
             last_run = cache.load_run(tree_key, str)
             cached = cache.load_run(run_key, LintResult)
             if cached is not None:
