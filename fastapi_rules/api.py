@@ -7,6 +7,7 @@ from pathlib import Path
 
 from fastapi_rules.cache import default_directory
 from fastapi_rules.config import Config, find_config, load_config
+from fastapi_rules.constants import CACHE_DIR_VARIABLE
 from fastapi_rules.engine import LintResult, Progress, lint, open_cache
 from fastapi_rules.rules import ALL_RULES
 
@@ -44,9 +45,6 @@ def lint_paths(
         cache=open_cache(cache_directory(config, cache_dir), config) if cache else None,
         keep_project=keep_project,
     )
-
-
-CACHE_DIR_VARIABLE = "FASTAPI_RULES_CACHE_DIR"
 
 
 def cache_directory(config: Config, explicit: Path | None = None) -> Path:

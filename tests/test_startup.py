@@ -37,6 +37,23 @@ def test_the_command_line_and_the_plugin_load_without_libcst(tmp_path: Path) -> 
     assert _loaded_after(code, tmp_path) == ""
 
 
+def test_version_and_help_load_only_the_command_line(tmp_path: Path) -> None:
+    for argv in (["--version"], ["--help"], ["scan", "--help"]):
+        code = (
+            f"import sys\nsys.argv = ['fastapi-rules', *{argv!r}]\n"
+            "from fastapi_rules.cli import main\n"
+            "try:\n    main()\nexcept SystemExit:\n    pass\n"
+            "ours = sorted(m for m in sys.modules if m.startswith('fastapi_rules'))\n"
+            "print('ours:' + ','.join(ours))\n"
+        )
+        result = subprocess.run(
+            [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=120
+        )
+        assert result.returncode == 0, result.stderr
+        loaded = result.stdout.splitlines()[-1].removeprefix("ours:").split(",")
+        assert loaded == ["fastapi_rules", "fastapi_rules.cli", "fastapi_rules.constants"], argv
+
+
 def test_a_scan_the_cache_answers_parses_nothing(tmp_path: Path) -> None:
     project = tmp_path / "app"
     shutil.copytree(FIXTURES / "sample_app", project)

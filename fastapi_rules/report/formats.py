@@ -8,8 +8,6 @@ from fastapi_rules.report.json import render_json
 from fastapi_rules.report.sarif import render_sarif
 from fastapi_rules.report.text import render_text
 
-FORMATS = ("text", "json", "sarif", "github", "html")
-
 
 def render(report: Report, output_format: str, show_source: bool = False, colour: bool = False) -> str:
     if output_format == "text":
