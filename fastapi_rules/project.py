@@ -897,15 +897,20 @@ class ProjectIndex:
 
     def handles_exception(self, app: str, exceptions: frozenset[str]) -> bool:
         """Whether ``app`` registers a handler for one of ``exceptions`` (by name)."""
+        return not exceptions.isdisjoint(self._handled_by_app.get(app, ()))
+
+    @cached_property
+    def _handled_by_app(self) -> dict[str | None, set[str | None]]:
+        """What each app registers exception handlers for: read once, where asking each
+        app in turn read every module again (a project of many small apps, such as
+        FastAPI's documentation examples, asked hundreds of times)."""
+        handled: dict[str | None, set[str | None]] = {}
         for summary in self.summaries:
             for registration in summary.registrations:
-                if (
-                    registration.kind == "exception_handler"
-                    and self.resolve(registration.receiver) == app
-                    and self.resolve(registration.exception) in exceptions
-                ):
-                    return True
-        return False
+                if registration.kind == "exception_handler":
+                    receiver = self.resolve(registration.receiver)
+                    handled.setdefault(receiver, set()).add(self.resolve(registration.exception))
+        return handled
 
     @cached_property
     def _exception_handlers(self) -> dict[str, set[str | None]]:
@@ -932,32 +937,48 @@ class ProjectIndex:
     def only_mounts_apps(self, app: str) -> bool:
         """``app`` serves no route of its own and mounts project apps: a composition shell
         (each mounted app answers its own errors, through its own exception handlers)."""
-        if not any(parent == app for parent in self._mounted_in.values()):
-            return False
-        includes_routers = any(
-            not include.is_mount and self.resolve(include.parent) == app
+        mounting, including, serving = self._app_roles
+        # a router we cannot resolve may still serve routes of its own
+        return app in mounting and app not in including and app not in serving
+
+    @cached_property
+    def _app_roles(self) -> tuple[set[str], set[str | None], set[str | None]]:
+        """The apps that mount a sub-application, those that include a router, and
+        those that serve an endpoint."""
+        including = {
+            self.resolve(include.parent)
             for summary in self.summaries
             for include in summary.includes
-        )  # a router we cannot resolve may still serve routes of its own
-        return not includes_routers and not any(endpoint.app == app for endpoint in self.endpoints)
+            if not include.is_mount
+        }
+        return set(self._mounted_in.values()), including, {e.app for e in self.endpoints}
 
     def handles_http_exception(self, app: str) -> bool:
         return self.handles_exception(app, HTTP_EXCEPTIONS)
 
     def app_modules(self, app: str) -> set[str]:
         """Modules whose code runs in this app: its own, its routes', their dependencies'."""
-        modules = {self.object_modules[app].module}
+        return {self.object_modules[app].module} | self._endpoint_modules.get(app, set())
+
+    @cached_property
+    def _endpoint_modules(self) -> dict[str | None, set[str]]:
+        """Each app's modules that its endpoints run: their own, their handlers', their
+        dependencies'; in one pass over the endpoints, not one per app."""
+        modules: dict[str | None, set[str]] = {}
         for endpoint in self.endpoints:
-            if endpoint.app != app:
-                continue
-            modules.add(endpoint.summary.module)
+            found = modules.setdefault(endpoint.app, set())
+            found.add(endpoint.summary.module)
             if endpoint.handler is not None:
-                modules.add(self.function_modules[endpoint.handler.qualname].module)
+                found.add(self.function_modules[endpoint.handler.qualname].module)
             for target in self.dependency_closure(endpoint.dependencies):
                 if target in self.function_modules:
-                    modules.add(self.function_modules[target].module)
+                    found.add(self.function_modules[target].module)
         return modules
 
+    @cached_property
+    def modules_raising_http_exception(self) -> frozenset[str]:
+        """Modules that raise ``HTTPException`` (or build one) anywhere."""
+        return frozenset(s.module for s in self.summaries if s.raises_http_exception)
 
     # -- database sessions and ORM models (RULES-SPEC §FAR3xx) ------------------------
     def session_kind(self, name: str) -> str | None:

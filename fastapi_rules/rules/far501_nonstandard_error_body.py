@@ -57,10 +57,7 @@ class NonstandardErrorBody(Rule):
         for site in summary.objects:
             if not project.is_app(site.qualname) or project.handles_http_exception(site.qualname):
                 continue
-            modules = project.app_modules(site.qualname)
-            if any(
-                s.raises_http_exception for s in project.summaries if s.module in modules
-            ):
+            if not project.modules_raising_http_exception.isdisjoint(project.app_modules(site.qualname)):
                 yield self.finding(
                     summary,
                     site.location or Location(1, 1),
