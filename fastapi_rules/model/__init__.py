@@ -19,7 +19,7 @@ MIGRATION_DIRECTORIES = frozenset({"alembic", "migrations", "versions"})
 OPAQUE_RESPONSES = -1
 
 
-@functools.lru_cache(maxsize=4096)  # asked per site and per rule, for few files
+@functools.lru_cache(maxsize=None)  # asked per site and per rule: once per file is enough
 def is_test_path(path_text: str) -> bool:
     """Under ``tests/``/``test/``, ``test_*.py``, ``*_test.py``, ``conftest.py``."""
     path = PurePath(path_text)
@@ -29,6 +29,13 @@ def is_test_path(path_text: str) -> bool:
         or path.name.endswith("_test.py")
         or path.name == "conftest.py"
     )
+
+
+@functools.lru_cache(maxsize=None)
+def is_migration_path(path_text: str) -> bool:
+    """Under a migrations directory, or a ``migrations.py`` module (lnbits' layout)."""
+    path = PurePath(path_text)
+    return path.stem == "migrations" or bool(MIGRATION_DIRECTORIES.intersection(path.parts[:-1]))
 
 
 @dataclass(frozen=True)
@@ -377,7 +384,4 @@ class ModuleSummary:
     @property
     def is_migration(self) -> bool:
         """Under a migrations directory, or a ``migrations.py`` module (lnbits' layout)."""
-        path = PurePath(self.path)
-        return path.stem == "migrations" or bool(
-            MIGRATION_DIRECTORIES.intersection(path.parts[:-1])
-        )
+        return is_migration_path(self.path)
