@@ -1,4 +1,4 @@
-from fastapi_rules.cli import main
+from fastapi_rules.cli import run
 
 if __name__ == "__main__":
-    main()
+    run()

@@ -1,6 +1,7 @@
 """The command line: a thin click app; all analysis lives in the engine."""
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -66,6 +67,30 @@ class OneLineErrors(click.Group):
             click.echo("fastapi-rules: interrupted", err=True)
             sys.exit(EXIT_INTERRUPTED)
         sys.exit(status if isinstance(status, int) else EXIT_CLEAN)
+
+
+def run() -> NoReturn:
+    """The console script and ``python -m fastapi_rules``: ``main``, then the process
+    ends at once, without freeing what the run built (see ``teardown.py``)."""
+    from fastapi_rules import teardown  # noqa: PLC0415
+
+    teardown.keep_until_exit()
+    try:
+        main()
+    except SystemExit as exit:
+        status = exit.code
+    else:  # main always exits; this is for the type checker
+        status = EXIT_CLEAN
+    if not isinstance(status, int):  # as ``sys.exit`` treats a message or None
+        if status is not None:
+            print(status, file=sys.stderr)
+        status = EXIT_CLEAN if status is None else 1
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe (``| head``): nothing more to say
+            pass
+    os._exit(status)
 
 
 def performance_options(command: Callable[..., object]) -> Callable[..., object]:

@@ -31,6 +31,7 @@ from fastapi_rules.model import ModuleSummary
 from fastapi_rules.noqa import is_suppressed, noqa_lines
 from fastapi_rules.project import ProjectIndex
 from fastapi_rules.rules import ALL_RULES, Rule
+from fastapi_rules.teardown import let_go
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -704,6 +705,9 @@ def _lint(
     keep_project: bool,
     keep_sources: bool,
 ) -> LintResult:
+    sources: list[SourceFile] = []
+    previous: PreviousRun | None = None
+    scanned: ScannedProject | None = None
     try:
         sources, missing = take_inventory(paths, config, cache)
         run_key = None
@@ -747,6 +751,7 @@ def _lint(
             cache.store_run(tree_key, run_key)
         return result
     finally:
+        let_go(sources, previous, scanned)  # every summary and the index: see teardown.py
         if cache is not None:
             cache.close()
 

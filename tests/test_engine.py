@@ -1,6 +1,7 @@
 """Engine behaviour: rule isolation, determinism, module names, bad input."""
 from __future__ import annotations
 
+import gc
 import os
 from pathlib import Path
 
@@ -271,3 +272,13 @@ def test_cycle_collector_is_off_during_a_run_and_restored(
     assert seen == [False]
     assert after is enabled_before  # a caller's choice (flake8's process) is left as it was
     assert [f.code for f in result.findings] == ["FAR401"]
+
+
+def test_a_library_run_frees_what_it_built(tmp_path: Path) -> None:
+    # only the command line (`cli.run`, which ends by os._exit) keeps a run's data
+    from fastapi_rules import teardown
+
+    (tmp_path / "app.py").write_text("from fastapi import FastAPI\napp = FastAPI()\n")
+    was_enabled = gc.isenabled()
+    lint([tmp_path], Config())
+    assert teardown._kept is None and gc.isenabled() == was_enabled
