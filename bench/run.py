@@ -21,10 +21,12 @@ the cache, ``--jobs``) are detected from ``scan --help`` and reported as
 from __future__ import annotations
 
 import argparse
+import ast
 import datetime
 import json
 import os
 import platform
+import re
 import shutil
 import statistics
 import subprocess
@@ -288,24 +290,55 @@ def measure(jobs: list[Job], runs: int, cwd: Path, slow_seconds: float) -> dict[
 
 class Toucher:
     """Before each warm run, touches one file (``edit=False``: a new mtime, the same
-    bytes, as ``touch`` or a checkout does) or edits it (a new comment at its end);
+    bytes, as ``touch`` or a checkout does) or edits it (a new comment at its end; or,
+    with ``code``, a statement added before the ``return`` at byte ``code``);
     ``restore`` puts the original back."""
 
-    def __init__(self, path: Path, edit: bool) -> None:
+    def __init__(self, path: Path, edit: bool, code: int | None = None) -> None:
         self.path = path
         self.edit = edit
+        self.code = code
         self.original = path.read_bytes()
         self.count = 0
 
     def __call__(self) -> None:
         self.count += 1
-        if self.edit:
+        if self.code is not None:
+            indent = self.original[self.code:].split(b"return", 1)[0]
+            statement = f"_bench_edit = {self.count}  # edited by bench/run.py\n".encode()
+            self.path.write_bytes(self.original[:self.code] + indent + statement + self.original[self.code:])
+        elif self.edit:
             self.path.write_bytes(self.original + f"\n# edited by bench/run.py ({self.count})\n".encode())
         else:
             os.utime(self.path, ns=(time.time_ns(), time.time_ns()))
 
     def restore(self) -> None:
         self.path.write_bytes(self.original)
+
+
+def code_edit_toucher(files: list[Path]) -> Toucher | None:
+    """A typical file's code edit: in the median-sized file that has an indented
+    ``return``, a statement before the first one. Its module summary changes, so every
+    rule runs again, where an appended comment leaves every summary as it was."""
+    candidates = []
+    for path in files:
+        data = path.read_bytes()
+        at = re.search(rb"^( +)return\b", data, re.MULTILINE)
+        if at is not None:
+            candidates.append((len(data), path, at.start()))
+    candidates.sort()
+    for _, path, start in candidates[len(candidates) // 2:] + candidates[: len(candidates) // 2]:
+        toucher = Toucher(path, edit=True, code=start)
+        toucher()
+        try:
+            compile(path.read_bytes(), str(path), "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
+        except (SyntaxError, ValueError):
+            continue  # the ``return`` was inside a string
+        finally:
+            toucher.restore()
+            toucher.count = 0
+        return toucher
+    return None
 
 
 @dataclass
@@ -342,6 +375,10 @@ def bench_corpus(
         touchers = [Toucher(largest, edit=False), Toucher(largest, edit=True)]
         jobs.append(Job("ours-warm-touched", scan, before=touchers[0]))
         jobs.append(Job("ours-warm-edited", scan, before=touchers[1]))
+        code_edit = code_edit_toucher(files)
+        if code_edit is not None:
+            touchers.append(code_edit)
+            jobs.append(Job("ours-warm-code-edit", scan, before=code_edit))
     jobs += [Job(peer, argv, slow=True) for peer, argv in peers.items()]
     try:
         series = measure(jobs, runs, target, slow_seconds)
@@ -463,7 +500,8 @@ def targets(results: list[CorpusResult], features: Features, plugin: tuple[float
         rows.append(f"| --jobs 2 ≥ 1.6× --jobs 1 | n/a | {NOT_IMPLEMENTED} |")
     for label, key, limit in (("warm, no change ≤ 1 s", "ours-warm", 1.0),
                               ("warm, one file touched (new mtime, same bytes) ≤ 1.5 s", "ours-warm-touched", 1.5),
-                              ("warm, one file edited (a comment appended) ≤ 1.5 s", "ours-warm-edited", 1.5)):
+                              ("warm, one file edited (a comment appended) ≤ 1.5 s", "ours-warm-edited", 1.5),
+                              ("warm, one file's code edited (a statement added) ≤ 1.5 s", "ours-warm-code-edit", 1.5)):
         figures = [(r.name, r.files, r.series[key].median("wall")) for r in results if key in r.series]
         at_size = [f for f in figures if f[1] >= big_files]
         ok = None if not at_size else all(w <= limit for _, _, w in at_size)
