@@ -291,7 +291,7 @@ def measure(jobs: list[Job], runs: int, cwd: Path, slow_seconds: float) -> dict[
 class Toucher:
     """Before each warm run, touches one file (``edit=False``: a new mtime, the same
     bytes, as ``touch`` or a checkout does) or edits it (a new comment at its end; or,
-    with ``code``, a statement added before the ``return`` at byte ``code``);
+    with ``code``, statements added before the ``return`` at byte ``code``);
     ``restore`` puts the original back."""
 
     def __init__(self, path: Path, edit: bool, code: int | None = None) -> None:
@@ -304,9 +304,10 @@ class Toucher:
     def __call__(self) -> None:
         self.count += 1
         if self.code is not None:
+            # one statement more each time: each edit changes the summary the last run saw
             indent = self.original[self.code:].split(b"return", 1)[0]
-            statement = f"_bench_edit = {self.count}  # edited by bench/run.py\n".encode()
-            self.path.write_bytes(self.original[:self.code] + indent + statement + self.original[self.code:])
+            statement = indent + b"_bench_edit = 0  # edited by bench/run.py\n"
+            self.path.write_bytes(self.original[:self.code] + statement * self.count + self.original[self.code:])
         elif self.edit:
             self.path.write_bytes(self.original + f"\n# edited by bench/run.py ({self.count})\n".encode())
         else:
