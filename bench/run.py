@@ -319,8 +319,9 @@ class Toucher:
 
 def code_edit_toucher(files: list[Path]) -> Toucher | None:
     """A typical file's code edit: in the median-sized file that has an indented
-    ``return``, a statement before the first one. Its module summary changes, so every
-    rule runs again, where an appended comment leaves every summary as it was."""
+    ``return``, statements before the first one (one more at each run). Its module
+    summary changes, so every rule runs again, where an appended comment leaves every
+    summary as it was."""
     candidates = []
     for path in files:
         data = path.read_bytes()

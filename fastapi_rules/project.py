@@ -185,7 +185,7 @@ class ProjectIndex:
         self._endpoint_groups: dict[tuple[str, bool], dict[int, tuple[Endpoint, ...]]] = {}
         # the tables are complete: a name resolves the same way from now on (the rules
         # ask about the same names again and again, 700,000 times at 5,000 files)
-        self._resolved: dict[str, str | None] = {}
+        self._resolved = {}
 
     # -- names -------------------------------------------------------------------
     def resolve(self, qualname: str | None, depth: int = 0) -> str | None:
@@ -949,13 +949,13 @@ class ProjectIndex:
         """``app`` serves no route of its own and mounts project apps: a composition shell
         (each mounted app answers its own errors, through its own exception handlers)."""
         mounting, including, serving = self._app_roles
-        # a router we cannot resolve may still serve routes of its own
         return app in mounting and app not in including and app not in serving
 
     @cached_property
     def _app_roles(self) -> tuple[set[str], set[str | None], set[str | None]]:
-        """The apps that mount a sub-application, those that include a router, and
-        those that serve an endpoint."""
+        """The apps that mount a sub-application, those that include a router (one we
+        cannot resolve may still serve routes of its own), and those that serve an
+        endpoint."""
         including = {
             self.resolve(include.parent)
             for summary in self.summaries
