@@ -911,27 +911,33 @@ class ProjectIndex:
         return not exceptions.isdisjoint(self._handled_by_app.get(app, ()))
 
     @cached_property
+    def _exception_registrations(self) -> tuple[tuple[str | None, str | None, str | None], ...]:
+        """Every exception handler registration, resolved: (app, handler function,
+        exception), read once for the questions below."""
+        return tuple(
+            (self.resolve(r.receiver), self.resolve(r.target), self.resolve(r.exception))
+            for summary in self.summaries
+            for r in summary.registrations
+            if r.kind == "exception_handler"
+        )
+
+    @cached_property
     def _handled_by_app(self) -> dict[str | None, set[str | None]]:
-        """What each app registers exception handlers for: read once, where asking each
-        app in turn read every module again (a project of many small apps, such as
-        FastAPI's documentation examples, asked hundreds of times)."""
+        """What each app registers exception handlers for: by app, where asking each app
+        in turn read every module again (a project of many small apps, such as FastAPI's
+        documentation examples, asked hundreds of times)."""
         handled: dict[str | None, set[str | None]] = {}
-        for summary in self.summaries:
-            for registration in summary.registrations:
-                if registration.kind == "exception_handler":
-                    receiver = self.resolve(registration.receiver)
-                    handled.setdefault(receiver, set()).add(self.resolve(registration.exception))
+        for app, _, exception in self._exception_registrations:
+            handled.setdefault(app, set()).add(exception)
         return handled
 
     @cached_property
     def _exception_handlers(self) -> dict[str, set[str | None]]:
         """Exception handler functions, each with what it is registered for."""
         handlers: dict[str, set[str | None]] = {}
-        for summary in self.summaries:
-            for registration in summary.registrations:
-                target = self.resolve(registration.target)
-                if registration.kind == "exception_handler" and target is not None:
-                    handlers.setdefault(target, set()).add(self.resolve(registration.exception))
+        for _, target, exception in self._exception_registrations:
+            if target is not None:
+                handlers.setdefault(target, set()).add(exception)
         return handlers
 
     @cached_property
