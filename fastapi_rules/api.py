@@ -48,11 +48,24 @@ def lint_paths(
 
 
 def cache_directory(config: Config, explicit: Path | None = None) -> Path:
-    """``--cache-dir``, else ``FASTAPI_RULES_CACHE_DIR``, else the config's ``cache-dir``,
-    else beside the config file (or here): as ruff ranks them."""
+    """``--cache-dir``, else ``FASTAPI_RULES_CACHE_DIR``, else the config's ``cache-dir``
+    (inside the project: the configuration checks it), else beside the config file
+    when that place is the project's own, else the user's cache directory: as ruff
+    ranks them."""
     if explicit is not None:
         return explicit.resolve()
     from_environment = os.environ.get(CACHE_DIR_VARIABLE)
     if from_environment:
         return Path(from_environment).resolve()
     return config.cache_dir or default_directory(config.root)
+
+
+def cache_directory_origin(config: Config, explicit: Path | None = None) -> str:
+    """Which setting named the cache directory, for an error about it."""
+    if explicit is not None:
+        return "--cache-dir"
+    if os.environ.get(CACHE_DIR_VARIABLE):
+        return CACHE_DIR_VARIABLE
+    if config.cache_dir is not None:
+        return f"{config.path}: `cache-dir`"
+    return "the default cache directory"

@@ -1,9 +1,10 @@
 """The command line: a thin click app; all analysis lives in the engine."""
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
@@ -99,8 +100,9 @@ def performance_options(command: Callable[..., object]) -> Callable[..., object]
         "--cache-dir",
         type=click.Path(path_type=Path, file_okay=False),
         envvar=CACHE_DIR_VARIABLE,
-        help="Where to keep results between runs (env FASTAPI_RULES_CACHE_DIR; config "
-        "`cache-dir`; default: .fastapi_rules_cache beside the config file, else here).",
+        help="Where to keep results between runs: a new or empty directory, or one this tool "
+        "made (env FASTAPI_RULES_CACHE_DIR; config `cache-dir`, inside the project; default: "
+        ".fastapi_rules_cache beside the config file, else the user's cache directory).",
     )(command)
     command = click.option(
         "--no-cache",
@@ -283,11 +285,12 @@ def scan(
             click.echo(f"fastapi-rules: error: cannot write {display_path(failed_path)}: {reason}", err=True)
     else:
         progress = ProgressBar(sys.stderr) if sys.stderr.isatty() else None
-        result = lint_paths(
-            path_list, config, progress=progress, jobs=jobs or default_jobs(), cache=not no_cache,
-            keep_project=output_format == "html",  # the report's endpoint table
-            cache_dir=cache_dir,
-        )
+        with _cache_refusal_fails(config, cache_dir):
+            result = lint_paths(
+                path_list, config, progress=progress, jobs=jobs or default_jobs(), cache=not no_cache,
+                keep_project=output_format == "html",  # the report's endpoint table
+                cache_dir=cache_dir,
+            )
     _report_missing(result.missing_paths)
     report = Report.of(result, repository_root(path_list[0], config.root))
     if write_baseline_path is not None:
@@ -326,6 +329,22 @@ def scan(
     if result.missing_paths or failed_writes:
         sys.exit(EXIT_USAGE)
     sys.exit(EXIT_FINDINGS if count and not exit_zero else EXIT_CLEAN)
+
+
+@contextlib.contextmanager
+def _cache_refusal_fails(config: Config, cache_dir: Path | None) -> Iterator[None]:
+    """A cache directory that is not the tool's to write in is a usage error (exit 2),
+    named with the setting that chose it."""
+    from fastapi_rules.api import cache_directory_origin  # noqa: PLC0415
+    from fastapi_rules.cache import CacheDirError  # noqa: PLC0415
+
+    try:
+        yield
+    except CacheDirError as error:
+        source = click.get_current_context().get_parameter_source("cache_dir")
+        from_environment = source is click.core.ParameterSource.ENVIRONMENT
+        origin = CACHE_DIR_VARIABLE if from_environment else cache_directory_origin(config, cache_dir)
+        _fail(f"{origin}: {error}")
 
 
 def _fail(message: str) -> NoReturn:
@@ -418,7 +437,8 @@ def routes(
 
     path_list = list(paths) or [Path(".")]
     config = _config(path_list, config_path)
-    cache = None if no_cache else open_cache(cache_directory(config, cache_dir), config)
+    with _cache_refusal_fails(config, cache_dir):
+        cache = None if no_cache else open_cache(cache_directory(config, cache_dir), config)
     try:
         scanned = scan_project(path_list, config, jobs=jobs or default_jobs(), cache=cache)
     finally:

@@ -222,7 +222,7 @@ def _validate(data: dict[str, Any], path: Path, known_codes: tuple[str, ...]) ->
                     f"{path}: `{raw_key}`: expected a directory path such as "
                     f"`.fastapi_rules_cache`, got {_type(value)}"
                 )
-            values[key] = (path.parent / value).resolve()
+            values[key] = _cache_dir_inside(path, str(raw_key), value)
         else:
             keys = (*TOP_LEVEL_LISTS, PER_FILE_IGNORES, CACHE_DIR, *SECTIONS)
             raise ConfigError(
@@ -230,6 +230,20 @@ def _validate(data: dict[str, Any], path: Path, known_codes: tuple[str, ...]) ->
                 + ", ".join(f"`{k.replace('_', '-')}`" for k in keys)
             )
     return Config(**values)
+
+
+def _cache_dir_inside(path: Path, key: str, value: str) -> Path:
+    """A project's configuration names a cache directory below itself: a checkout's
+    ``cache-dir = ".."`` must not make the tool write, or prune, outside it."""
+    project = path.parent.resolve()
+    directory = (project / value).resolve()
+    if directory == project or not directory.is_relative_to(project):
+        raise ConfigError(
+            f"{path}: `{key}`: expected a directory inside the project ({project}), such as "
+            f"`.fastapi_rules_cache`, got {value!r}; --cache-dir or FASTAPI_RULES_CACHE_DIR "
+            "can place it anywhere"
+        )
+    return directory
 
 
 def _check_codes(codes: tuple[str, ...], path: Path, key: str, known_codes: tuple[str, ...]) -> None:

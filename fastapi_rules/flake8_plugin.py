@@ -13,6 +13,7 @@ from typing import ClassVar
 
 from fastapi_rules import __version__
 from fastapi_rules.api import cache_directory, config_for
+from fastapi_rules.cache import Cache, CacheDirError
 from fastapi_rules.engine import default_jobs, display_path, lint, open_cache
 from fastapi_rules.finding import Finding
 from fastapi_rules.rules import RULES_BY_CODE
@@ -75,10 +76,13 @@ class Plugin:
             config = config_for([root])
             # flake8 applies noqa itself and prints no source lines; the CLI's cache
             # serves an unchanged project without a parse, and one edited file with one
+            try:
+                cache: Cache | None = open_cache(cache_directory(config), config)
+            except CacheDirError:
+                cache = None  # the CLI says why; an editor gets its findings all the same
             result = lint(
-                [root], config, apply_noqa=False, jobs=default_jobs(),
-                cache=open_cache(cache_directory(config), config), keep_project=False,
-                keep_sources=False,
+                [root], config, apply_noqa=False, jobs=default_jobs(), cache=cache,
+                keep_project=False, keep_sources=False,
             )
             by_path: dict[str, list[Finding]] = {}
             for finding in result.findings:

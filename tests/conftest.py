@@ -12,10 +12,20 @@ from pathlib import Path
 REPOSITORY = Path(__file__).resolve().parent.parent
 FIXTURES = REPOSITORY / "fixtures"
 # The CLI and the flake8 plugin keep a cache beside the config they find; the tests'
-# runs keep theirs out of the checkout (test_cache.py checks the default place).
+# runs keep theirs out of the checkout (test_cache.py checks the default place), and
+# the user's cache directory, which holds the key that signs entries, is the suite's own.
 if "FASTAPI_RULES_CACHE_DIR" not in os.environ:
     os.environ["FASTAPI_RULES_CACHE_DIR"] = tempfile.mkdtemp(prefix="fastapi-rules-tests-")
     atexit.register(shutil.rmtree, os.environ["FASTAPI_RULES_CACHE_DIR"], True)
+os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="fastapi-rules-tests-home-")
+atexit.register(shutil.rmtree, os.environ["XDG_CACHE_HOME"], True)
+
+
+def copy_fixture(source: Path, destination: Path) -> Path:
+    """A fixture project copied as it is in the repository: without the cache a scan
+    of it in place leaves (the README's first command does) or bytecode."""
+    shutil.copytree(source, destination, ignore=shutil.ignore_patterns(".fastapi_rules_cache", "__pycache__"))
+    return destination
 
 
 def environment_without_cache_dir() -> dict[str, str]:

@@ -5,16 +5,16 @@ from __future__ import annotations
 import dataclasses
 import os
 import pickle
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, environment_without_cache_dir
+from conftest import FIXTURES, copy_fixture, environment_without_cache_dir
 from fastapi_rules import engine
-from fastapi_rules.cache import CACHE_DIRECTORY_NAME
+from fastapi_rules import cache as cache_module
+from fastapi_rules.cache import CACHE_DIRECTORY_NAME, CacheDirError
 from fastapi_rules.config import Config
 from fastapi_rules.engine import lint, open_cache
 
@@ -22,7 +22,7 @@ from fastapi_rules.engine import lint, open_cache
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     root = tmp_path / "app"
-    shutil.copytree(FIXTURES / "sample_app", root)
+    copy_fixture(FIXTURES / "sample_app", root)
     return root
 
 
@@ -227,11 +227,22 @@ def test_a_planted_pickle_runs_nothing(project: Path, tmp_path: Path) -> None:
     assert not MARKER.exists()
 
 
-def test_an_unwritable_cache_is_no_cache(project: Path, tmp_path: Path) -> None:
+def test_a_file_where_the_cache_would_go_is_refused(project: Path, tmp_path: Path) -> None:
     blocker = tmp_path / "cache"
     blocker.write_text("a file where the directory would go")
-    assert _warm(project, blocker).findings == _cold(project)
+    with pytest.raises(CacheDirError, match="not a directory"):
+        open_cache(blocker, Config())
+    refused = _cli(["scan", "--cache-dir", str(blocker), "."], project)
+    assert refused.returncode == 2
+    assert refused.stderr.startswith("fastapi-rules: error: ") and refused.stderr.count("\n") == 1
+    assert str(blocker) in refused.stderr
     assert blocker.read_text() == "a file where the directory would go"
+
+
+def test_an_unwritable_cache_is_no_cache(project: Path, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(cache_module, "claim", lambda root: False)  # a read-only file system
+    assert _warm(project, tmp_path / "cache").findings == _cold(project)
+    assert not (tmp_path / "cache").exists()
 
 
 def test_pruned_to_the_files_that_exist(project: Path, tmp_path: Path) -> None:
