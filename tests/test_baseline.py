@@ -2,12 +2,11 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES
+from conftest import FIXTURES, copy_fixture
 from fastapi_rules.fingerprint import enclosing_definition
 from test_cli import run
 from test_formats import text_findings
@@ -23,7 +22,7 @@ def find_by_name(name: str, session: SessionDep, user: CurrentUser):
 
 @pytest.fixture()
 def project(tmp_path: Path) -> Path:
-    shutil.copytree(FIXTURES / "sample_app", tmp_path / "app_project")
+    copy_fixture(FIXTURES / "sample_app", tmp_path / "app_project")
     return tmp_path / "app_project"
 
 

@@ -1,14 +1,13 @@
 """The real flake8, as a subprocess, reports what the CLI reports."""
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, REPOSITORY
+from conftest import FIXTURES, REPOSITORY, copy_fixture
 from fastapi_rules.api import lint_paths
 
 
@@ -59,7 +58,7 @@ def test_sample_app_parity() -> None:
 )
 def test_cross_module_parity(tmp_path: Path, case: Path) -> None:
     project = tmp_path / "project"
-    shutil.copytree(case, project)
+    copy_fixture(case, project)
     (project / "setup.cfg").write_text("[metadata]\nname = fixture\n")  # marks the root
     from_flake8 = triples(flake8(".", cwd=project).stdout, project)
     assert from_flake8 == cli_triples(project)

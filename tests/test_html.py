@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES
+from conftest import FIXTURES, copy_fixture
 from test_cli import run
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -92,7 +92,7 @@ def dump_dom(page: Path, profile: Path) -> str:
 
 def test_html_report_in_chromium(tmp_path: Path) -> None:
     project = tmp_path / "project"
-    shutil.copytree(FIXTURES / "sample_app", project)
+    copy_fixture(FIXTURES / "sample_app", project)
     items = project / "app" / "routes" / "items.py"
     items.write_text(items.read_text() + MARKUP_ROUTE)
     page = tmp_path / "report.html"

@@ -2,12 +2,11 @@
 answers import neither LibCST nor anything else they do not use."""
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-from conftest import FIXTURES, environment_without_cache_dir
+from conftest import FIXTURES, copy_fixture, environment_without_cache_dir
 
 HEAVY = ("libcst", "yaml", "multiprocessing", "concurrent")
 REPORT_HEAVY = (
@@ -56,7 +55,7 @@ def test_version_and_help_load_only_the_command_line(tmp_path: Path) -> None:
 
 def test_a_scan_the_cache_answers_parses_nothing(tmp_path: Path) -> None:
     project = tmp_path / "app"
-    shutil.copytree(FIXTURES / "sample_app", project)
+    copy_fixture(FIXTURES / "sample_app", project)
     scan = (
         "import sys\nsys.argv = ['fastapi-rules', 'scan', '--cache-dir', 'cache', '--jobs', '1', '.']\n"
         "from fastapi_rules.cli import main\n"
