@@ -23,47 +23,9 @@ from fastapi_rules.atomic import write_bytes_atomically
 from fastapi_rules.config import Config
 from fastapi_rules.engine import LintResult, instantiate, lint, selected_rules
 from fastapi_rules.finding import Finding
-from fastapi_rules.model.names import ImportTable
 from fastapi_rules.model.positions import node_starts
+from fastapi_rules.rewrite import FixContext
 from fastapi_rules.rules.base import Rule
-
-
-class FixContext:
-    """What a rewrite may ask and request: the module's top-level names, and imports
-    to add once the file is rewritten."""
-
-    def __init__(self, module: cst.Module) -> None:
-        self.names = ImportTable("<fixed>", False)
-        self.names.bind_module(module.body)
-        self.imports: list[tuple[str, str | None]] = []
-        self.unused_imports: list[tuple[str, str | None]] = []  # to remove if nothing uses them
-        self.ancestors: list[cst.CSTNode] = []  # of the node being rewritten, outermost first
-        self.positions: dict[int, tuple[int, int]] = {}  # id(original node) -> (line, column)
-
-    def position(self, node: cst.CSTNode) -> tuple[int, int] | None:
-        """(line, 1-based column) of a node of the original module, as findings give it."""
-        return self.positions.get(id(node))
-
-    def imported_as(self, qualname: str) -> str | None:
-        """The local name bound to ``qualname`` at module level (``status`` for
-        ``fastapi.status``), or None."""
-        for local, target in self.names.module_names.items():
-            if target == qualname:
-                return local
-        return None
-
-    def name_is_free(self, name: str) -> bool:
-        return name not in self.names.module_names
-
-    def release(self, module: str, name: str | None = None) -> None:
-        """``from module import name`` may have lost its last use: removed if so."""
-        if (module, name) not in self.unused_imports:
-            self.unused_imports.append((module, name))
-
-    def require(self, module: str, name: str | None = None) -> None:
-        """``from module import name`` (or ``import module``) once the file is rewritten."""
-        if (module, name) not in self.imports:
-            self.imports.append((module, name))
 
 
 @dataclass

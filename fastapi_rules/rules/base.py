@@ -12,7 +12,7 @@ from fastapi_rules.project import ProjectIndex
 if TYPE_CHECKING:
     import libcst as cst
 
-    from fastapi_rules.fix import FixContext  # imports this module
+    from fastapi_rules.rewrite import FixContext
 
 
 @dataclass(frozen=True)

@@ -1,13 +1,12 @@
 from __future__ import annotations
 
 from pathlib import PurePath
-from typing import TYPE_CHECKING
 
 from fastapi_rules.finding import Finding
-from fastapi_rules.lazy import LazyModule
 from fastapi_rules.model.vocabulary import UNKNOWN_PART
 from fastapi_rules.options import RouteOptions, matches_glob
 from fastapi_rules.project import Endpoint, ProjectIndex
+from fastapi_rules.rewrite import FixContext, argument_separator, cst, keyword_argument
 from fastapi_rules.rules.endpoint_rule import (
     STREAMED_RESPONSES,
     WORDS,
@@ -44,15 +43,6 @@ def is_non_creating_word(word: str, words: tuple[str, ...], whole_segment: bool)
                 return True
     return False
 
-
-if TYPE_CHECKING:
-    import libcst as cst
-
-    from fastapi_rules import fix_syntax as syntax
-    from fastapi_rules.fix import FixContext
-else:  # LibCST loads with the first fix, not with the rule registry
-    cst = LazyModule("libcst")
-    syntax = LazyModule("fastapi_rules.fix_syntax")
 
 STATUS_MODULES = ("fastapi.status", "starlette.status")
 
@@ -182,7 +172,7 @@ class PostWithoutStatusCode(EndpointRule):
             ):
                 continue
             args = list(call.args)
-            added = syntax.keyword_argument("status_code", self._created(context))
+            added = keyword_argument("status_code", self._created(context))
             if args and isinstance(args[-1].comma, cst.Comma):
                 # one argument a line, trailing comma: the new line takes the last comma
                 # (before ``)``) and the last argument the separator the others use
@@ -193,7 +183,7 @@ class PostWithoutStatusCode(EndpointRule):
                 added = added.with_changes(comma=args[-1].comma)
                 args[-1] = args[-1].with_changes(comma=separator)
             elif args:
-                args[-1] = args[-1].with_changes(comma=syntax.SEPARATOR)
+                args[-1] = args[-1].with_changes(comma=argument_separator())
             args.append(added)
             decorators[index] = decorator.with_changes(decorator=call.with_changes(args=args))
             changed = True

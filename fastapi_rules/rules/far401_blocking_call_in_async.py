@@ -1,23 +1,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 
 from fastapi_rules.finding import Finding
-from fastapi_rules.lazy import LazyModule
 from fastapi_rules.model import ModuleSummary
 from fastapi_rules.options import BlockingOptions
 from fastapi_rules.project import ProjectIndex
+from fastapi_rules.rewrite import FixContext, argument_separator, cst
 from fastapi_rules.rules.base import Rule
-
-if TYPE_CHECKING:
-    import libcst as cst
-
-    from fastapi_rules import fix_syntax as syntax
-    from fastapi_rules.fix import FixContext
-else:  # LibCST loads with the first fix, not with the rule registry
-    cst = LazyModule("libcst")
-    syntax = LazyModule("fastapi_rules.fix_syntax")
 
 SLEEPS = frozenset({"time.sleep"})
 # A file object's reads and writes block as much as ``open`` itself: offloading the
@@ -96,7 +86,7 @@ class BlockingCallInAsync(Rule):
             offloaded = [cst.Arg(updated.func), *updated.args]
             for index in range(len(offloaded) - 1):
                 if not isinstance(offloaded[index].comma, cst.Comma):
-                    offloaded[index] = offloaded[index].with_changes(comma=syntax.SEPARATOR)
+                    offloaded[index] = offloaded[index].with_changes(comma=argument_separator())
             call = cst.Call(cst.Attribute(cst.Name(asyncio), cst.Name("to_thread")), offloaded)
         # ``requests.get(url).json()``: the awaited call needs parentheses
         needs_parentheses = isinstance(parent, (cst.Attribute, cst.Subscript)) or (

@@ -1,23 +1,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 
 from fastapi_rules.finding import Finding
-from fastapi_rules.lazy import LazyModule
 from fastapi_rules.model import ModuleSummary
 from fastapi_rules.model.pydantic import V1_CONFIG_KEYS
 from fastapi_rules.project import ProjectIndex
+from fastapi_rules.rewrite import FixContext, argument_separator, cst, keyword_argument
 from fastapi_rules.rules.base import Rule
-
-if TYPE_CHECKING:
-    import libcst as cst
-
-    from fastapi_rules import fix_syntax as syntax
-    from fastapi_rules.fix import FixContext
-else:  # LibCST loads with the first fix, not with the rule registry
-    cst = LazyModule("libcst")
-    syntax = LazyModule("fastapi_rules.fix_syntax")
 
 # v1 keys with a v2 name and the same values (``allow_mutation`` is inverted below).
 RENAMED_KEYS = {
@@ -161,7 +151,7 @@ def _config_class(config: cst.ClassDef, context: FixContext) -> cst.CSTNode | No
             if renamed is None:
                 return None
             key, value = renamed
-            arguments.append(syntax.keyword_argument(key, value))
+            arguments.append(keyword_argument(key, value))
     if _has_comment(config.body) or _assigns(model, "model_config"):  # comments above it are kept
         return None
     factory, module = ("SettingsConfigDict", "pydantic_settings") if settings else ("ConfigDict", "pydantic")
@@ -172,7 +162,7 @@ def _config_class(config: cst.ClassDef, context: FixContext) -> cst.CSTNode | No
         context.require(module, factory)
         local = factory
     for index in range(len(arguments) - 1):
-        arguments[index] = arguments[index].with_changes(comma=syntax.SEPARATOR)
+        arguments[index] = arguments[index].with_changes(comma=argument_separator())
     call = cst.Call(func=cst.Name(local), args=arguments)
     assignment = cst.Assign(targets=[cst.AssignTarget(cst.Name("model_config"))], value=call)
     return cst.SimpleStatementLine(body=[assignment], leading_lines=config.leading_lines)

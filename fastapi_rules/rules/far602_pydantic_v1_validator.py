@@ -1,22 +1,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 
 from fastapi_rules.finding import Finding
-from fastapi_rules.lazy import LazyModule
 from fastapi_rules.model import ModuleSummary
 from fastapi_rules.project import ProjectIndex
+from fastapi_rules.rewrite import FixContext, argument_separator, cst, keyword_argument
 from fastapi_rules.rules.base import Rule
-
-if TYPE_CHECKING:
-    import libcst as cst
-
-    from fastapi_rules import fix_syntax as syntax
-    from fastapi_rules.fix import FixContext
-else:  # LibCST loads with the first fix, not with the rule registry
-    cst = LazyModule("libcst")
-    syntax = LazyModule("fastapi_rules.fix_syntax")
 
 V2_VALIDATORS = {"validator": "@field_validator", "root_validator": "@model_validator"}
 V1_VALIDATOR_NAMES = {
@@ -135,9 +125,9 @@ def _port_decorator(kind: str, expression: cst.BaseExpression, context: FixConte
         local = new_name
     ported = [arg.with_changes(comma=cst.MaybeSentinel.DEFAULT) for arg in fields + keep]
     if pre or kind == "root_validator":
-        ported.append(syntax.keyword_argument("mode", cst.SimpleString('"before"')))
+        ported.append(keyword_argument("mode", cst.SimpleString('"before"')))
     for position in range(len(ported) - 1):
-        ported[position] = ported[position].with_changes(comma=syntax.SEPARATOR)
+        ported[position] = ported[position].with_changes(comma=argument_separator())
     return cst.Call(func=cst.Name(local), args=ported)
 
 

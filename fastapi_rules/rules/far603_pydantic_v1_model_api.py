@@ -1,23 +1,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 
 from fastapi_rules.finding import Finding
-from fastapi_rules.lazy import LazyModule
 from fastapi_rules.model import ModuleSummary
 from fastapi_rules.model.pydantic import V1_MODEL_METHODS
 from fastapi_rules.project import ProjectIndex
+from fastapi_rules.rewrite import FixContext, cst, keyword_argument
 from fastapi_rules.rules.base import Rule
-
-if TYPE_CHECKING:
-    import libcst as cst
-
-    from fastapi_rules import fix_syntax as syntax
-    from fastapi_rules.fix import FixContext
-else:  # LibCST loads with the first fix, not with the rule registry
-    cst = LazyModule("libcst")
-    syntax = LazyModule("fastapi_rules.fix_syntax")
 
 # Keywords each v1 method shares with its v2 replacement; a call with any other (or
 # ``**kwargs``) is left for a person to port.
@@ -92,7 +82,7 @@ class PydanticV1ModelApi(Rule):
             if len(args) != 1:
                 return None
             args[0] = args[0].with_changes(comma=cst.MaybeSentinel.DEFAULT)
-            args.append(syntax.keyword_argument("from_attributes", cst.Name("True")))
+            args.append(keyword_argument("from_attributes", cst.Name("True")))
         return updated.with_changes(
             func=updated.func.with_changes(attr=cst.Name(V1_MODEL_METHODS[method])), args=args
         )

@@ -1,20 +1,9 @@
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from fastapi_rules.finding import Finding
-from fastapi_rules.lazy import LazyModule
 from fastapi_rules.model import SettingSite
+from fastapi_rules.rewrite import FixContext, argument_separator, cst, keyword_argument
 from fastapi_rules.rules.setting_rule import SettingRule
-
-if TYPE_CHECKING:
-    import libcst as cst
-
-    from fastapi_rules import fix_syntax as syntax
-    from fastapi_rules.fix import FixContext
-else:  # LibCST loads with the first fix, not with the rule registry
-    cst = LazyModule("libcst")
-    syntax = LazyModule("fastapi_rules.fix_syntax")
 
 AWARE = {"utcnow": "now", "utcfromtimestamp": "fromtimestamp"}
 
@@ -77,8 +66,8 @@ class NaiveUtcnow(SettingRule):
                 return None
             args = (
                 [cst.Arg(utc)] if aware else [
-                    updated.args[0].with_changes(comma=syntax.SEPARATOR),
-                    syntax.keyword_argument("tz", utc),
+                    updated.args[0].with_changes(comma=argument_separator()),
+                    keyword_argument("tz", utc),
                 ]
             )
             return updated.with_changes(

@@ -1,22 +1,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 
 from fastapi_rules.finding import Finding
-from fastapi_rules.lazy import LazyModule
 from fastapi_rules.model import ModuleSummary
 from fastapi_rules.project import ProjectIndex
+from fastapi_rules.rewrite import FixContext, argument_separator, cst, keyword_argument
 from fastapi_rules.rules.base import Rule
-
-if TYPE_CHECKING:
-    import libcst as cst
-
-    from fastapi_rules import fix_syntax as syntax
-    from fastapi_rules.fix import FixContext
-else:  # LibCST loads with the first fix, not with the rule registry
-    cst = LazyModule("libcst")
-    syntax = LazyModule("fastapi_rules.fix_syntax")
 
 
 class StartupEvent(Rule):
@@ -115,8 +105,8 @@ class StartupEvent(Rule):
         call = assign.value
         args = list(call.args)
         if args:
-            args[-1] = args[-1].with_changes(comma=syntax.SEPARATOR)
-        args.append(syntax.keyword_argument("lifespan", cst.Name("lifespan")))
+            args[-1] = args[-1].with_changes(comma=argument_separator())
+        args.append(keyword_argument("lifespan", cst.Name("lifespan")))
         body[app_index] = app_statement.with_changes(
             body=[assign.with_changes(value=call.with_changes(args=args))],
             leading_lines=two_blank_lines,
