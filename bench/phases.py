@@ -66,16 +66,16 @@ def instrument(clock: PhaseClock) -> dict[str, int]:
     builder resolves it at most once), in the first pass and in ``located_summary``."""
     import libcst
 
-    from fastapi_rules import engine, project
+    from fastapi_rules import project, scan, source
     from fastapi_rules.model import builder
     from fastapi_rules.rules import ALL_RULES
 
     positioned: dict[str, int] = defaultdict(int)
     Path.read_bytes = clock.wrap("read", Path.read_bytes)  # type: ignore[method-assign]
-    engine.read_source = clock.wrap("decode", engine.read_source)
-    engine.noqa_lines = clock.wrap("noqa comments", engine.noqa_lines)
-    engine.discover = clock.wrap("discover files", engine.discover)
-    engine.module_names = clock.wrap("module names", engine.module_names)
+    source.read_source = clock.wrap("decode", source.read_source)
+    source.noqa_lines = clock.wrap("noqa comments", source.noqa_lines)
+    scan.discover = clock.wrap("discover files", scan.discover)
+    scan.module_names = clock.wrap("module names", scan.module_names)
     libcst.parse_module = clock.wrap("LibCST parse", libcst.parse_module)
     # the index imports it from the builder when a file is reported
     builder.located_summary = clock.wrap("located_summary", builder.located_summary)

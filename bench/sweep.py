@@ -23,7 +23,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from fastapi_rules.config import Config
-from fastapi_rules.engine import INTERNAL_ERROR, UNANALYSABLE, UNPARSEABLE, discover, lint, read_source
+from fastapi_rules.discovery import discover
+from fastapi_rules.engine import lint
+from fastapi_rules.source import INTERNAL_ERROR, UNANALYSABLE, UNPARSEABLE, read_source
 from fastapi_rules.rules import ALL_RULES
 
 FETCH_CORPORA = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "fetch-corpora"

@@ -1,15 +1,25 @@
-"""The one entry both front ends call."""
+"""The one entry every front end calls (the command line, the flake8 plugin, library
+users): the configuration, the cache's place, and the three things a run does, each
+opening the cache it uses and closing it when done."""
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from fastapi_rules.cache import default_directory
+from fastapi_rules.cache import Cache, default_directory
 from fastapi_rules.config import Config, find_config, load_config
 from fastapi_rules.constants import CACHE_DIR_VARIABLE
-from fastapi_rules.engine import LintResult, Progress, lint, open_cache
+from fastapi_rules.engine import lint
+from fastapi_rules.incremental import open_cache
+from fastapi_rules.result import LintResult
 from fastapi_rules.rules import ALL_RULES
+from fastapi_rules.scan import Progress, ScannedProject, scan_project
+
+if TYPE_CHECKING:
+    from fastapi_rules.fix import FixReport
 
 KNOWN_CODES = tuple(rule.code for rule in ALL_RULES)
 
@@ -31,20 +41,51 @@ def lint_paths(
     cache: bool = False,
     keep_project: bool = True,
     cache_dir: Path | None = None,
+    keep_sources: bool = True,
 ) -> LintResult:
     """Lint files and directories as one project (cross-module facts included).
 
     ``jobs`` processes parse; ``cache`` keeps results in the configured cache
     directory (``cache-dir``, else ``.fastapi_rules_cache`` beside the config file or
-    in the current directory). The findings are the same either way."""
+    the user's cache directory). The findings are the same either way. Raises
+    ``CacheDirError`` when that directory is not the tool's to write in."""
     path_list = [Path(p) for p in paths]
     if config is None:
         config = config_for(path_list)
-    return lint(
-        path_list, config, apply_noqa=apply_noqa, progress=progress, jobs=jobs,
-        cache=open_cache(cache_directory(config, cache_dir), config) if cache else None,
-        keep_project=keep_project,
+    with _opened_cache(config, cache, cache_dir) as opened:
+        return lint(
+            path_list, config, apply_noqa=apply_noqa, progress=progress, jobs=jobs, cache=opened,
+            keep_project=keep_project, keep_sources=keep_sources,
+        )
+
+
+def scan_routes(
+    paths: list[Path], config: Config, jobs: int = 1, cache: bool = False, cache_dir: Path | None = None
+) -> ScannedProject:
+    """Every file analysed and the project index (the application as FastAPI would
+    assemble it), without running the rules: what ``routes`` prints."""
+    with _opened_cache(config, cache, cache_dir) as opened:
+        return scan_project(paths, config, jobs=jobs, cache=opened)
+
+
+def fix_paths(paths: list[Path], config: Config, unsafe: bool, write: bool) -> FixReport:
+    """Lint, rewrite what the selected rules can fix, lint again (``write=False``:
+    plan the rewrites only, for ``--diff``)."""
+    from fastapi_rules.fix import (
+        fix_project,  # noqa: PLC0415 - LibCST's codemods load slowly
     )
+
+    return fix_project(paths, config, unsafe, write)
+
+
+@contextmanager
+def _opened_cache(config: Config, wanted: bool, cache_dir: Path | None) -> Iterator[Cache | None]:
+    cache = open_cache(cache_directory(config, cache_dir), config) if wanted else None
+    try:
+        yield cache
+    finally:
+        if cache is not None:
+            cache.close()
 
 
 def cache_directory(config: Config, explicit: Path | None = None) -> Path:

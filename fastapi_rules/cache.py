@@ -9,7 +9,7 @@ Two kinds of entry, all written atomically and both only ever a hint:
 * per run, the findings of the whole project, named by every file's digest and the
   effective configuration; a run over an unchanged tree parses nothing and builds
   no index. Beside it, the last run over the same files and configuration
-  (``engine.PreviousRun``): when the files that changed keep their module summaries,
+  (``incremental.PreviousRun``): when the files that changed keep their module summaries,
   a run parses only them and reuses its findings.
 
 Entries live in a directory named by the analysis key: the tool's version, the
@@ -48,8 +48,8 @@ from typing import Any
 
 from fastapi_rules.atomic import write_bytes_atomically
 from fastapi_rules.cache_home import (
-    READ_NO_FOLLOW,
     CACHE_DIRECTORY_NAME,
+    READ_NO_FOLLOW,
     CacheDirError,
     claim,
     project_directory_in_home,
@@ -61,7 +61,7 @@ __all__ = ["CACHE_DIRECTORY_NAME", "Cache", "CacheDirError", "default_directory"
 
 FORMAT_VERSION = "2"  # 2: entries signed
 _KEPT_ANALYSIS_KEYS = 4  # directories of other tool versions or options kept
-_KEPT_RUNS = 12  # results, their records (engine.PreviousRun) and the trees' pointers to them
+_KEPT_RUNS = 12  # results, their records (incremental.PreviousRun) and the trees' pointers to them
 # constructors of plain data, should a value need one (protocol 5 writes none today)
 _SAFE_BUILTINS = frozenset(
     {"bool", "bytearray", "bytes", "complex", "dict", "float", "frozenset", "int", "list",
@@ -69,7 +69,7 @@ _SAFE_BUILTINS = frozenset(
 )
 # the modules whose classes a cache entry may hold (each class by its own exact name)
 _DATA_MODULES = frozenset({
-    "fastapi_rules.engine", "fastapi_rules.finding", "fastapi_rules.model",
+    "fastapi_rules.finding", "fastapi_rules.incremental", "fastapi_rules.model", "fastapi_rules.result",
 })
 SIGNATURE_BYTES = 32
 MANIFEST_NAME = "manifest.pickle"
@@ -216,7 +216,7 @@ class Cache:
 
     def keep_files(self, file_digests: Iterable[str]) -> None:
         """Spare these files' entries when pruning, though no file has those bytes now:
-        the run compared with (``engine.PreviousRun``) names them, and after an undo it
+        the run compared with (``incremental.PreviousRun``) names them, and after an undo it
         is the one compared with again."""
         self._also_kept.update(file_digests)
 
@@ -296,7 +296,13 @@ class Cache:
                 raise OSError(errno.ENOTDIR, "not a directory of the cache", str(directory))
         self._prepared = True
 
-# -- the end of a run ------------------------------------------------------------
+    # -- the end of a run ------------------------------------------------------------
+    def __enter__(self) -> Cache:
+        return self
+
+    def __exit__(self, *exception: object) -> None:
+        self.close()
+
     def close(self) -> None:
         """Write the manifest and prune, when this run added anything."""
         if not self._changed or not self.usable:

@@ -239,15 +239,17 @@ def scan(
     Findings are matched by code, file and the text of the line and its enclosing
     def, not by line number, so edits elsewhere do not make old findings new.
     """
-    from fastapi_rules.api import lint_paths  # noqa: PLC0415
+    from fastapi_rules.api import fix_paths, lint_paths  # noqa: PLC0415
     from fastapi_rules.atomic import check_writable  # noqa: PLC0415
     from fastapi_rules.baseline import BaselineError, load_baseline, render_baseline  # noqa: PLC0415
-    from fastapi_rules.engine import default_jobs, display_path, selected_rules  # noqa: PLC0415
+    from fastapi_rules.discovery import display_path  # noqa: PLC0415
     from fastapi_rules.fingerprint import repository_root  # noqa: PLC0415
     from fastapi_rules.report import Report  # noqa: PLC0415
     from fastapi_rules.report.formats import render  # noqa: PLC0415
     from fastapi_rules.report.progress import ProgressBar  # noqa: PLC0415
     from fastapi_rules.report.text import render_statistics, use_colour  # noqa: PLC0415
+    from fastapi_rules.scan import default_jobs  # noqa: PLC0415
+    from fastapi_rules.selection import selected_rules  # noqa: PLC0415
 
     if output_format not in FORMATS:
         _fail(f"unknown format {output_format!r}; expected one of {', '.join(FORMATS)}")
@@ -277,9 +279,7 @@ def scan(
         _show_diff(path_list, config, unsafe_fixes)
     fixed, failed_writes = 0, 0
     if fix:
-        from fastapi_rules.fix import fix_project  # noqa: PLC0415 - LibCST's codemods load slowly
-
-        fix_report = fix_project(path_list, config, unsafe_fixes, write=True)
+        fix_report = fix_paths(path_list, config, unsafe_fixes, write=True)
         result, fixed, failed_writes = fix_report.result, fix_report.fixed, len(fix_report.failed)
         for failed_path, reason in fix_report.failed:
             click.echo(f"fastapi-rules: error: cannot write {display_path(failed_path)}: {reason}", err=True)
@@ -363,10 +363,10 @@ def _write(path: Path, text: str) -> None:
 
 
 def _show_diff(paths: list[Path], config: Config, unsafe: bool) -> None:
-    from fastapi_rules.engine import display_path  # noqa: PLC0415
-    from fastapi_rules.fix import fix_project  # noqa: PLC0415 - LibCST's codemods load slowly
+    from fastapi_rules.api import fix_paths  # noqa: PLC0415
+    from fastapi_rules.discovery import display_path  # noqa: PLC0415
 
-    report = fix_project(paths, config, unsafe, write=False)
+    report = fix_paths(paths, config, unsafe, write=False)
     _report_missing(report.result.missing_paths)
     for file_fix in report.fixes:
         click.echo(file_fix.diff(display_path(file_fix.path)), nl=False)
@@ -423,8 +423,7 @@ def routes(
                        be resolved, so inherited dependencies may be missing
       NO               nothing authenticates it (FAR201/FAR202)
     """
-    from fastapi_rules.api import cache_directory  # noqa: PLC0415
-    from fastapi_rules.engine import default_jobs, open_cache, scan_project  # noqa: PLC0415
+    from fastapi_rules.api import scan_routes  # noqa: PLC0415
     from fastapi_rules.report.routes import (  # noqa: PLC0415
         render_csv,
         render_json,
@@ -434,16 +433,14 @@ def routes(
         summary_line,
     )
     from fastapi_rules.report.text import use_colour  # noqa: PLC0415
+    from fastapi_rules.scan import default_jobs  # noqa: PLC0415
 
     path_list = list(paths) or [Path(".")]
     config = _config(path_list, config_path)
     with _cache_refusal_fails(config, cache_dir):
-        cache = None if no_cache else open_cache(cache_directory(config, cache_dir), config)
-    try:
-        scanned = scan_project(path_list, config, jobs=jobs or default_jobs(), cache=cache)
-    finally:
-        if cache is not None:
-            cache.close()
+        scanned = scan_routes(
+            path_list, config, jobs=jobs or default_jobs(), cache=not no_cache, cache_dir=cache_dir
+        )
     _report_missing(scanned.missing_paths)
     rows = route_rows(scanned.project)
     if unauthenticated:

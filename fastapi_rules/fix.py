@@ -21,11 +21,13 @@ from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 
 from fastapi_rules.atomic import write_bytes_atomically
 from fastapi_rules.config import Config
-from fastapi_rules.engine import LintResult, instantiate, lint, selected_rules
+from fastapi_rules.engine import lint
 from fastapi_rules.finding import Finding
 from fastapi_rules.model.positions import node_starts
+from fastapi_rules.result import LintResult
 from fastapi_rules.rewrite import FixContext
 from fastapi_rules.rules.base import Rule
+from fastapi_rules.selection import instantiate, selected_rules
 
 
 @dataclass

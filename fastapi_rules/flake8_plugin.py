@@ -7,16 +7,18 @@ process lints the project the file belongs to, once, and later calls read from i
 from __future__ import annotations
 
 import ast
+import functools
 from collections.abc import Iterator
 from pathlib import Path
 from typing import ClassVar
 
 from fastapi_rules import __version__
-from fastapi_rules.api import cache_directory, config_for
-from fastapi_rules.cache import Cache, CacheDirError
-from fastapi_rules.engine import default_jobs, display_path, lint, open_cache
+from fastapi_rules.api import config_for, lint_paths
+from fastapi_rules.cache import CacheDirError
+from fastapi_rules.discovery import display_path
 from fastapi_rules.finding import Finding
 from fastapi_rules.rules import RULES_BY_CODE
+from fastapi_rules.scan import default_jobs
 
 PROJECT_MARKERS = (".fastapi-rules.yaml", "pyproject.toml", "setup.cfg", "tox.ini", ".flake8", ".git")
 
@@ -76,14 +78,14 @@ class Plugin:
             config = config_for([root])
             # flake8 applies noqa itself and prints no source lines; the CLI's cache
             # serves an unchanged project without a parse, and one edited file with one
-            try:
-                cache: Cache | None = open_cache(cache_directory(config), config)
-            except CacheDirError:
-                cache = None  # the CLI says why; an editor gets its findings all the same
-            result = lint(
-                [root], config, apply_noqa=False, jobs=default_jobs(), cache=cache,
-                keep_project=False, keep_sources=False,
+            run = functools.partial(
+                lint_paths, [root], config, apply_noqa=False, jobs=default_jobs(), keep_project=False,
+                keep_sources=False,
             )
+            try:
+                result = run(cache=True)
+            except CacheDirError:  # refused before any work; the CLI says why
+                result = run(cache=False)
             by_path: dict[str, list[Finding]] = {}
             for finding in result.findings:
                 by_path.setdefault(finding.path, []).append(finding)

@@ -2,6 +2,10 @@
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from fastapi_rules.finding import Finding
 
 # The same pattern flake8 uses (flake8/defaults.py NOQA_INLINE_REGEXP).
 NOQA_INLINE = re.compile(
@@ -33,3 +37,13 @@ def is_suppressed(code: str, line: int, noqa: dict[int, frozenset[str] | None]) 
         return False
     codes = noqa[line]
     return codes is None or any(code.startswith(c) for c in codes)
+
+
+def kept_by_noqa(
+    found: list[Finding], noqa: dict[int, frozenset[str] | None], apply_noqa: bool
+) -> tuple[list[Finding], int]:
+    """A file's findings its noqa comments leave, and how many they silence."""
+    if not apply_noqa:
+        return found, 0
+    kept = [f for f in found if not is_suppressed(f.code, f.line, noqa)]
+    return kept, len(found) - len(kept)

@@ -12,11 +12,12 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES, copy_fixture, environment_without_cache_dir
-from fastapi_rules import engine
+from fastapi_rules import engine, result, source
 from fastapi_rules import cache as cache_module
 from fastapi_rules.cache import CACHE_DIRECTORY_NAME, CacheDirError
 from fastapi_rules.config import Config
-from fastapi_rules.engine import lint, open_cache
+from fastapi_rules.engine import lint
+from fastapi_rules.incremental import open_cache
 
 
 @pytest.fixture
@@ -32,20 +33,21 @@ def _cold(root: Path, config: Config | None = None) -> list:
 
 def _warm(root: Path, cache_dir: Path, config: Config | None = None, keep_project: bool = False):
     config = config or Config()
-    return lint([root], config, cache=open_cache(cache_dir, config), keep_project=keep_project)
+    with open_cache(cache_dir, config) as cache:
+        return lint([root], config, cache=cache, keep_project=keep_project)
 
 
 @pytest.fixture
 def parses(monkeypatch) -> list[str]:
     """The files the engine parses, in order."""
     seen: list[str] = []
-    real = engine.analyse_bytes
+    real = source.analyse_bytes
 
     def counting(data, shown, extra, module_id):
         seen.append(Path(shown).name)
         return real(data, shown, extra, module_id)
 
-    monkeypatch.setattr(engine, "analyse_bytes", counting)
+    monkeypatch.setattr(source, "analyse_bytes", counting)
     return seen
 
 
@@ -95,7 +97,7 @@ def reruns(monkeypatch) -> list[int]:
     return runs
 
 
-def _same_report(warm: engine.LintResult, cold: engine.LintResult) -> None:
+def _same_report(warm: result.LintResult, cold: result.LintResult) -> None:
     assert (warm.findings, warm.suppressed, warm.files) == (cold.findings, cold.suppressed, cold.files)
     assert warm.sources == {path: lines for path, lines in cold.sources.items()}
 
@@ -164,7 +166,7 @@ def test_a_summary_placed_by_a_second_parse_is_not_reused(
     """A module that did not need positions (``located`` False) has findings placed
     by a second parse of its text, which an edit can move without changing the
     summary: its findings are worked out again."""
-    real = engine.analyse_bytes
+    real = source.analyse_bytes
 
     def unlocated(*args):
         result = real(*args)
@@ -172,7 +174,7 @@ def test_a_summary_placed_by_a_second_parse_is_not_reused(
             result.summary = dataclasses.replace(result.summary, located=False)
         return result
 
-    monkeypatch.setattr(engine, "analyse_bytes", unlocated)
+    monkeypatch.setattr(source, "analyse_bytes", unlocated)
     cache_dir = tmp_path / "cache"
     _warm(project, cache_dir)
     target = project / "app" / "routes" / "orders.py"
@@ -192,7 +194,8 @@ def test_the_run_is_keyed_by_the_configuration(project: Path, tmp_path: Path) ->
     for select in (("FAR2",), ("FAR4",), ("FAR2",), None):
         config = Config(select=select)
         assert _warm(project, cache_dir, config).findings == _cold(project, config)
-    noqa_off = lint([project], Config(), apply_noqa=False, cache=open_cache(cache_dir, Config()))
+    with open_cache(cache_dir, Config()) as cache:
+        noqa_off = lint([project], Config(), apply_noqa=False, cache=cache)
     assert noqa_off.findings == lint([project], Config(), apply_noqa=False).findings
 
 

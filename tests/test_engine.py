@@ -9,7 +9,8 @@ import pytest
 
 from conftest import FIXTURES
 from fastapi_rules.config import Config
-from fastapi_rules.engine import lint, module_name, module_names
+from fastapi_rules.discovery import module_name, module_names
+from fastapi_rules.engine import lint
 
 
 def test_failing_rule_is_isolated(monkeypatch) -> None:
@@ -212,15 +213,15 @@ def test_model_builder_failure_costs_one_file(monkeypatch, tmp_path: Path) -> No
 def test_same_findings_whatever_the_discovery_or_argument_order(
     monkeypatch, fixture_findings: list
 ) -> None:
-    from fastapi_rules import engine
+    from fastapi_rules import scan
 
-    real_discover = engine.discover
+    real_discover = scan.discover
 
     def reversed_discover(paths, exclude):
         found, missing = real_discover(paths, exclude)
         return found[::-1], missing
 
-    monkeypatch.setattr(engine, "discover", reversed_discover)
+    monkeypatch.setattr(scan, "discover", reversed_discover)
     assert lint([FIXTURES], Config()).findings == fixture_findings
     monkeypatch.undo()
     cases = sorted(p for p in FIXTURES.iterdir() if p.is_dir() and p.name.startswith("FAR2"))

@@ -18,7 +18,8 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from fastapi_rules.config import Config
-from fastapi_rules.engine import INTERNAL_ERROR, lint
+from fastapi_rules.engine import lint
+from fastapi_rules.source import INTERNAL_ERROR
 from fastapi_rules.rules import ALL_RULES
 
 EXAMPLES = int(os.environ.get("FASTAPI_RULES_FUZZ_EXAMPLES", "0"))

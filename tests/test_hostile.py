@@ -28,7 +28,9 @@ from fastapi_rules import cache_home
 from fastapi_rules.api import cache_directory, config_for
 from fastapi_rules.cache import CACHE_DIRECTORY_NAME, Cache, _OwnTypes
 from fastapi_rules.config import Config
-from fastapi_rules.engine import lint, open_cache
+from fastapi_rules.engine import lint
+from fastapi_rules.incremental import open_cache
+from fastapi_rules.result import LintResult
 
 Listing = dict[str, tuple[object, ...]]
 
@@ -278,10 +280,10 @@ def _payloads(marker: Path) -> dict[str, bytes]:
                      + unicode(command) + b"\x85R.")
     evaluated = (b"cbuiltins\neval\n(V__import__('os').system(" + repr(command.decode()).encode()
                  + b")\ntR.")  # GLOBAL, MARK, UNICODE, TUPLE, REDUCE
-    imported_name = (b"\x80\x04" + unicode(b"fastapi_rules.engine") + unicode(b"subprocess") + b"\x93"
+    imported_name = (b"\x80\x04" + unicode(b"fastapi_rules.scan") + unicode(b"os") + b"\x93"
                      + unicode(b"call") + b"\x86R.")
     return {"dotted STACK_GLOBAL": dotted, "dotted name in the engine": dotted_engine,
-            "REDUCE of builtins.eval": evaluated, "a module the engine imports": imported_name,
+            "REDUCE of builtins.eval": evaluated, "a module the scan imports": imported_name,
             "REDUCE of os.system": pickle.dumps(_System(command.decode()))}
 
 
@@ -300,6 +302,11 @@ def _sign(key: bytes, root: Path, entry: Path, payload: bytes) -> bytes:
     return signer.digest() + payload
 
 
+def _lint_cached(project: Path, root: Path, keep_project: bool = False) -> LintResult:
+    with open_cache(root, Config()) as cache:
+        return lint([project], Config(), cache=cache, keep_project=keep_project)
+
+
 def _entries(root: Path) -> list[Path]:
     return sorted(p for p in root.rglob("*.pickle") if p.is_file())
 
@@ -314,14 +321,14 @@ def test_planted_entries_run_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyP
     copy_fixture(FIXTURES / "sample_app", project)
     root = tmp_path / "cache"
     cold = lint([project], Config()).findings
-    lint([project], Config(), cache=open_cache(root, Config()), keep_project=False)
+    _lint_cached(project, root)
     marker = tmp_path / MARKER_NAME
     key = cache_home.signing_key()
     assert key is not None
     for name, payload in _payloads(marker).items():
         for entry in _entries(root):
             entry.write_bytes(_sign(key, root, entry, payload) if signed else payload)
-        assert lint([project], Config(), cache=open_cache(root, Config()), keep_project=False).findings == cold, name
+        assert _lint_cached(project, root).findings == cold, name
         assert not marker.exists(), name
     cache_home.signing_key.cache_clear()
 
@@ -351,10 +358,11 @@ def test_a_committed_cache_folder_runs_nothing(tmp_path: Path) -> None:
 @pytest.mark.parametrize(("module", "name"), [
     ("fastapi_rules.cache", "os.system"),
     ("fastapi_rules.model", "os.system"),
-    ("fastapi_rules.engine", "Path"),  # a class the module imported
+    ("fastapi_rules.result", "dataclass"),  # a function the module imported
+    ("fastapi_rules.incremental", "Path"),  # a class the module imported
     ("fastapi_rules.engine", "lint"),  # a function
     ("fastapi_rules.cli", "main"),
-    ("fastapi_rules.engine", "FileResult.__init__"),
+    ("fastapi_rules.result", "FileResult.__init__"),
     ("builtins", "eval"),
     ("builtins", "getattr"),
     ("builtins", "type"),
@@ -374,7 +382,7 @@ def test_the_unpickler_takes_every_type_a_cache_holds(tmp_path: Path, monkeypatc
     cache_home.signing_key.cache_clear()
     root = tmp_path / "cache"
     for keep_project in (False, True):
-        lint([FIXTURES], Config(), cache=open_cache(root, Config()), keep_project=keep_project)
+        _lint_cached(FIXTURES, root, keep_project)
     reader = Cache(root, "[]")
     entries = _entries(root)
     assert len(entries) > 100
@@ -415,8 +423,7 @@ def test_without_a_private_home_there_is_no_cache(tmp_path: Path, monkeypatch: p
     assert cache_home.signing_key() is None
     project = tmp_path / "app"
     copy_fixture(FIXTURES / "sample_app", project)
-    cache = open_cache(tmp_path / "cache", Config())
-    assert lint([project], Config(), cache=cache).findings == lint([project], Config()).findings
+    assert _lint_cached(project, tmp_path / "cache").findings == lint([project], Config()).findings
     assert not (tmp_path / "cache").exists()
     cache_home.signing_key.cache_clear()
 

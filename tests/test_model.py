@@ -8,7 +8,8 @@ import libcst as cst
 import pytest
 
 from fastapi_rules.config import Config
-from fastapi_rules.engine import analyse_file, module_name
+from fastapi_rules.discovery import module_name
+from fastapi_rules.source import analyse_file
 from fastapi_rules.options import AuthOptions
 from fastapi_rules.project import ProjectIndex
 

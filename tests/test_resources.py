@@ -138,18 +138,18 @@ def test_unreadable_file(tmp_path: Path) -> None:
 
 
 def test_file_vanishing_between_discovery_and_reading(tmp_path: Path, monkeypatch) -> None:
-    from fastapi_rules import engine
+    from fastapi_rules import scan
 
     for name in ("gone.py", "stays.py"):
         (tmp_path / name).write_text(BLOCKING_ROUTE)
-    real_discover = engine.discover
+    real_discover = scan.discover
 
     def discover_then_delete(paths, exclude):
         found = real_discover(paths, exclude)
         (tmp_path / "gone.py").unlink()
         return found
 
-    monkeypatch.setattr(engine, "discover", discover_then_delete)
+    monkeypatch.setattr(scan, "discover", discover_then_delete)
     result = lint([tmp_path], Config(select=("FAR001", "FAR401")))
     assert [(Path(f.path).name, f.code, f.message) for f in result.findings] == [
         ("gone.py", "FAR001", "cannot parse file: cannot read (No such file or directory)"),

@@ -10,7 +10,8 @@ import pytest
 
 from conftest import FIXTURES
 from fastapi_rules.config import Config
-from fastapi_rules.engine import lint, selected_rules
+from fastapi_rules.engine import lint
+from fastapi_rules.selection import selected_rules
 from fastapi_rules.rules import ALL_RULES
 from test_cli import run
 

@@ -10,10 +10,10 @@ from functools import cached_property
 from pathlib import Path
 
 from fastapi_rules.baseline import apply_baseline
-from fastapi_rules.engine import LintResult
 from fastapi_rules.finding import Finding
 from fastapi_rules.fingerprint import fingerprints
 from fastapi_rules.project import ProjectIndex
+from fastapi_rules.result import LintResult
 from fastapi_rules.rules import RULES_BY_CODE, Rule
 
 
