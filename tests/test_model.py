@@ -46,7 +46,7 @@ def test_receivers_resolve_through_import_aliases(tmp_path: Path) -> None:
 
         router.add_api_route("/c", c, methods=["DELETE"])
     """})
-    found = sorted((e.full_path, e.route.methods) for e in index.endpoints)
+    found = sorted((e.full_path, e.route.methods) for e in index.routing.endpoints)
     assert found == [("/a", ("GET",)), ("/r/b", ("POST", "PUT")), ("/r/c", ("DELETE",))]
 
 
@@ -64,7 +64,7 @@ def test_flask_app_and_test_client_are_not_routes(tmp_path: Path) -> None:
         def test_x():
             client.get("/x")
     """})
-    assert index.endpoints == ()
+    assert index.routing.endpoints == ()
 
 
 def test_auth_closure_across_modules(tmp_path: Path) -> None:
@@ -101,7 +101,7 @@ def test_auth_closure_across_modules(tmp_path: Path) -> None:
             app.include_router(items.router, prefix="/items")
         """,
     })
-    verdicts = {e.full_path: index.access(e) for e in index.endpoints}
+    verdicts = {e.full_path: index.auth.access(e) for e in index.routing.endpoints}
     assert verdicts["/items/open"].kind == "open"
     assert verdicts["/items/mine"].kind == "authenticated"
     assert "scheme" in (verdicts["/items/mine"].reason or "")
@@ -118,8 +118,8 @@ def test_request_models_from_fastapi_security_are_not_auth(tmp_path: Path) -> No
         @router.post("/items")
         def items(form: Annotated[OAuth2PasswordRequestForm, Depends()]) -> int: ...
     """})
-    (endpoint,) = index.endpoints
-    assert index.access(endpoint).kind == "open"
+    (endpoint,) = index.routing.endpoints
+    assert index.auth.access(endpoint).kind == "open"
 
 
 def test_tags_and_responses_are_inherited_from_every_level(tmp_path: Path) -> None:
@@ -142,7 +142,7 @@ def test_tags_and_responses_are_inherited_from_every_level(tmp_path: Path) -> No
             app.include_router(items.router, prefix="/v1", tags=["v1"], responses={401: {}})
         """,
     })
-    (endpoint,) = index.endpoints
+    (endpoint,) = index.routing.endpoints
     assert endpoint.full_path == "/v1/items/{item_id}"
     assert endpoint.tags == ("v1", "items", "read")
     assert endpoint.responses == {500, 401, 404, 410}

@@ -42,9 +42,9 @@ def summary_line(rows: list[RouteRow]) -> str:
 def route_rows(project: ProjectIndex) -> list[RouteRow]:
     """One row per endpoint as served (a router mounted twice gives two rows)."""
     rows: set[RouteRow] = set()
-    for endpoint in project.endpoints:
+    for endpoint in project.routing.endpoints:
         route = endpoint.route
-        access = project.access(endpoint)
+        access = project.auth.access(endpoint)
         auth = {
             "public": "public path",
             "global": f"global: {access.reason}",

@@ -21,12 +21,12 @@ class UnauthenticatedRoute(Rule):
         # One finding per handler: a router served on several mounts, or a handler under
         # several decorators, names its first path.
         open_paths: dict[Location, tuple[list[str], list[str]]] = {}
-        for endpoint in project.declared_in(summary):
+        for endpoint in project.routing.declared_in(summary):
             route = endpoint.route
             methods = [m for m in route.methods if m in self.methods or (
                 route.is_websocket and "GET" in self.methods
             )]
-            if not methods or project.access(endpoint).kind != "open":
+            if not methods or project.auth.access(endpoint).kind != "open":
                 continue
             paths = open_paths.setdefault(endpoint.location, (methods, []))[1]
             paths.append(endpoint.full_path or "/")

@@ -31,7 +31,7 @@ class EndpointRule(Rule):
 
     def check(self, summary: ModuleSummary, project: ProjectIndex) -> Iterator[Finding]:
         seen: set[tuple[int, int]] = set()
-        for endpoint in project.declared_in(summary, "http_endpoints"):
+        for endpoint in project.routing.declared_in(summary, "http_endpoints"):
             key = (endpoint.location.line, endpoint.location.column)
             if key in seen:
                 continue

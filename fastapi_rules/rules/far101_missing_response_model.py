@@ -63,14 +63,14 @@ class MissingResponseModel(Rule):
 
     def check(self, summary: ModuleSummary, project: ProjectIndex) -> Iterator[Finding]:
         seen: set[int] = set()
-        for endpoint in project.declared_in(summary, "http_endpoints"):
+        for endpoint in project.routing.declared_in(summary, "http_endpoints"):
             route = endpoint.route
             if id(route) in seen or route.is_websocket:
                 continue
             seen.add(id(route))
             if route.response_model is not None:
                 continue  # a model, or ``response_model=None``: FastAPI's documented opt-out
-            response_class = route.response_class or project.default_response_class(endpoint)
+            response_class = route.response_class or project.routing.default_response_class(endpoint)
             if route.status_code == 204 or response_class in NON_JSON_RESPONSE_CLASS_ARGUMENTS:
                 continue
             handler = endpoint.handler

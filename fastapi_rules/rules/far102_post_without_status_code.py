@@ -108,7 +108,7 @@ class PostWithoutStatusCode(EndpointRule):
             return None
         handler = endpoint.handler
         if handler is not None:
-            if project.handler_methods.get(handler.qualname, frozenset()) & {"PUT", "PATCH"}:
+            if project.routing.handler_methods.get(handler.qualname, frozenset()) & {"PUT", "PATCH"}:
                 return None  # the same handler replaces or updates
             if handler.sets_status_code or handler.returned_statuses or handler.sends_raw:
                 # the handler answers 201 itself when it creates, or hands the ASGI

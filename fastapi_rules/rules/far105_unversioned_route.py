@@ -42,7 +42,7 @@ class UnversionedRoute(Rule):
         options: VersioningOptions = self.options
         pattern = re.compile(options.pattern)
         unversioned: dict[Location, tuple[str, str]] = {}
-        for endpoint in project.declared_in(summary, "http_endpoints"):
+        for endpoint in project.routing.declared_in(summary, "http_endpoints"):
             path = endpoint.full_path or "/"
             if (
                 endpoint.unknown

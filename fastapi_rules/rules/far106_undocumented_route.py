@@ -33,7 +33,7 @@ class UndocumentedRoute(Rule):
 
     def check(self, summary: ModuleSummary, project: ProjectIndex) -> Iterator[Finding]:
         reported: set[str] = set()
-        for endpoint in project.handled_in(summary, "schema_endpoints"):
+        for endpoint in project.routing.handled_in(summary, "schema_endpoints"):
             handler = endpoint.handler
             if (
                 handler is None
@@ -45,7 +45,7 @@ class UndocumentedRoute(Rule):
             reported.add(handler.qualname)
             yield self.finding(
                 summary,
-                project.function_location(summary, handler),
+                project.locations.locate(summary, handler),
                 method="/".join(endpoint.route.methods),
                 path=endpoint.full_path or "/",
             )

@@ -31,17 +31,17 @@ class UntaggedRouter(Rule):
 
     def check(self, summary: ModuleSummary, project: ProjectIndex) -> Iterator[Finding]:
         for site in summary.objects:
-            if site.tags or site.open_keywords or project.is_app(site.qualname):
+            if site.tags or site.open_keywords or project.routing.is_app(site.qualname):
                 continue
-            if site.qualname not in project.routers:
+            if site.qualname not in project.routing.routers:
                 continue
-            routes = [e for e in project.schema_endpoints if project.resolve(e.route.receiver) == site.qualname]
+            routes = [e for e in project.routing.schema_endpoints if project.names.resolve(e.route.receiver) == site.qualname]
             if not any(endpoint.app for endpoint in routes):
                 continue  # no app of this project serves it: whoever includes it tags it
             if all(endpoint.tags for endpoint in routes):
                 continue  # tags come from the routes, or from an include
             yield self.finding(
                 summary,
-                project.object_location(summary, site),
+                project.locations.locate(summary, site),
                 router=site.qualname.rsplit(".", 1)[-1],
             )

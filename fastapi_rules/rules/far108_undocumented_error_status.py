@@ -38,13 +38,13 @@ class UndocumentedErrorStatus(Rule):
 
     def check(self, summary: ModuleSummary, project: ProjectIndex) -> Iterator[Finding]:
         reported: set[tuple[str, int]] = set()  # (handler, status): at its first raise
-        for endpoint in project.handled_in(summary, "schema_endpoints"):
+        for endpoint in project.routing.handled_in(summary, "schema_endpoints"):
             handler = endpoint.handler
             if handler is None:
                 continue
             if OPAQUE_RESPONSES in endpoint.responses:
                 continue  # ``responses=error_docs(404)``: cannot tell what it documents
-            for index, raised in enumerate(handler.raised_statuses):
+            for raised in handler.raised_statuses:
                 status = int(raised.name)
                 key = (handler.qualname, status)
                 if status < 400 or status == 422 or status in endpoint.responses or key in reported:
@@ -52,7 +52,7 @@ class UndocumentedErrorStatus(Rule):
                 reported.add(key)
                 yield self.finding(
                     summary,
-                    project.call_location(summary, handler, "raised_statuses", index),
+                    project.locations.locate(summary, raised, within=handler),
                     method="/".join(endpoint.route.methods),
                     path=endpoint.full_path or "/",
                     status=status,

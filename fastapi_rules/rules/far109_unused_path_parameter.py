@@ -38,13 +38,13 @@ class UnusedPathParameter(Rule):
 
     def check(self, summary: ModuleSummary, project: ProjectIndex) -> Iterator[Finding]:
         reported: set[tuple[int, str]] = set()
-        for endpoint in project.declared_in(summary, "http_endpoints"):
+        for endpoint in project.routing.declared_in(summary, "http_endpoints"):
             if endpoint.handler is None or endpoint.unknown:
                 continue
             wanted = PATH_PARAMETER.findall(endpoint.full_path)
             if not wanted:
                 continue
-            received = project.parameter_names(endpoint)
+            received = project.dependencies.parameter_names(endpoint)
             if received is None:
                 continue
             for parameter in wanted:

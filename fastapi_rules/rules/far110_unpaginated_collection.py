@@ -72,12 +72,12 @@ class UnpaginatedCollection(EndpointRule):
         options: RouteOptions = self.options
         if "GET" not in endpoint.route.methods or endpoint.route.is_websocket:
             return None
-        annotation = project.response_annotation(endpoint)
+        annotation = project.routing.response_annotation(endpoint)
         if annotation is None or not COLLECTION.match(annotation):
             return None
         if SCALAR_LIST.match(annotation):
             return None  # ``list[str]``: lookup values (tags, currencies, ids of a facet)
-        models = project.model_classes(annotation)
+        models = project.classes.model_classes(annotation)
         if models and all(self._is_lookup_entry(model, project) for model in models):
             return None  # ``list[Tag]`` of ``{id, name}``: the same vocabulary, with ids
         if any(set(words) & set(options.report_segments) for words in segment_words(endpoint.full_path)):
@@ -87,11 +87,11 @@ class UnpaginatedCollection(EndpointRule):
             return None
         if any(
             fnmatch.fnmatchcase(target, pattern)
-            for target in project.dependency_closure(endpoint.dependencies)
+            for target in project.dependencies.dependency_closure(endpoint.dependencies)
             for pattern in options.pagination_dependencies
         ):
             return None  # ``params: Annotated[Params, Depends()]`` (fastapi-pagination)
-        received = project.parameter_names(endpoint, declared_only=True)
+        received = project.dependencies.parameter_names(endpoint, declared_only=True)
         if received is None or set(received) & set(options.pagination_parameters):
             return None
         return {}
@@ -113,5 +113,5 @@ class UnpaginatedCollection(EndpointRule):
 
     def _is_lookup_entry(self, model: str, project: ProjectIndex) -> bool:
         """A model with fields, each an id or a label (``routes.label_fields``)."""
-        fields = project.model_fields(model)
+        fields = project.classes.model_fields(model)
         return bool(fields) and all(name in self.options.label_fields for _owner, name, _type in fields)

@@ -35,7 +35,7 @@ class WriteInReadRoute(Rule):
 
     def check(self, summary: ModuleSummary, project: ProjectIndex) -> Iterator[Finding]:
         reported: set[tuple[str, int]] = set()
-        for endpoint in project.handled_in(summary, "http_endpoints"):
+        for endpoint in project.routing.handled_in(summary, "http_endpoints"):
             handler = endpoint.handler
             methods = set(endpoint.route.methods)
             if (
@@ -50,7 +50,7 @@ class WriteInReadRoute(Rule):
                 reported.add((handler.qualname, index))
                 yield self.finding(
                     summary,
-                    project.call_location(summary, handler, "db_writes", index),
+                    project.locations.locate(summary, write, within=handler),
                     method="/".join(endpoint.route.methods),
                     path=endpoint.full_path or "/",
                     call=write.name,

@@ -49,18 +49,18 @@ class MissingUserIsolation(Rule):
 
     def check(self, summary: ModuleSummary, project: ProjectIndex) -> Iterator[Finding]:
         reported: set[tuple[str, str, int]] = set()
-        for endpoint in project.handled_in(summary):
+        for endpoint in project.routing.handled_in(summary):
             handler = endpoint.handler
             if handler is None:
                 continue
-            for field_name, index, site in self._unchecked_loads(endpoint, handler, project):
+            for field_name, index, where, site in self._unchecked_loads(endpoint, handler, project):
                 key = (handler.qualname, field_name, index)
                 if key in reported:
                     continue
                 reported.add(key)
                 yield self.finding(
                     summary,
-                    project.call_location(summary, handler, field_name, index),
+                    project.locations.locate(summary, where, within=handler),
                     function=handler.name,
                     model=site.name.rsplit(".", 1)[-1],
                     parameter=site.detail,
@@ -68,27 +68,28 @@ class MissingUserIsolation(Rule):
 
     def _unchecked_loads(
         self, endpoint: Endpoint, handler: FunctionInfo, project: ProjectIndex
-    ) -> Iterator[tuple[str, int, CallSite]]:
-        """(field, index in the handler, the load) for each load without a check."""
+    ) -> Iterator[tuple[str, int, CallSite, CallSite]]:
+        """(field, index in the handler, the handler's site, the load) for each load
+        without a check; the site is the load itself, or the call of a helper that loads."""
         path_parameters = set(PATH_PARAMETER.findall(endpoint.full_path))
         users = {
-            name for name, ref in handler.dependency_parameters if project.is_auth_dependency(ref)
+            name for name, ref in handler.dependency_parameters if project.auth.is_auth_dependency(ref)
         }
         if (
             not path_parameters
             or not users
-            or project.access(endpoint).kind != "authenticated"
+            or project.auth.access(endpoint).kind != "authenticated"
             or self._checks_ownership(handler, users)
             or self._admin_only(endpoint, project)
         ):
             return
         for index, load in enumerate(handler.id_loads):
             if load.detail in path_parameters and self._owned(load.name, project):
-                yield "id_loads", index, load
-        module = project.function_modules[handler.qualname]
+                yield "id_loads", index, load, load
+        module = project.names.function_modules[handler.qualname]
         for index, call in enumerate(handler.helper_calls):
-            helper = project.functions.get(project.resolve(call.name) or call.name)
-            if helper is None or project.function_modules.get(helper.qualname) is not module:
+            helper = project.names.functions.get(project.names.resolve(call.name) or call.name)
+            if helper is None or project.names.function_modules.get(helper.qualname) is not module:
                 continue
             received = _received_parameters(call, helper)
             load = next(
@@ -99,12 +100,12 @@ class MissingUserIsolation(Rule):
                 None,
             )
             if load is not None and not self._checks_ownership(helper, set()):
-                yield "helper_calls", index, CallSite(load.name, detail=received[load.detail])
+                yield "helper_calls", index, call, CallSite(load.name, detail=received[load.detail])
 
     def _owned(self, model: str, project: ProjectIndex) -> bool:
         """Rows of a project class with no owner column (roles, plans, public
         catalogues) belong to nobody; a class outside the scanned code may."""
-        attributes = project.class_attributes(model)
+        attributes = project.classes.class_attributes(model)
         return attributes is None or any(self.options.is_owner_field(name) for name in attributes)
 
     def _checks_ownership(self, function: FunctionInfo, users: set[str]) -> bool:
@@ -119,7 +120,7 @@ class MissingUserIsolation(Rule):
 
     def _admin_only(self, endpoint: Endpoint, project: ProjectIndex) -> bool:
         names = {ref.target for ref in endpoint.dependencies if ref.target}
-        names |= project.dependency_closure(endpoint.dependencies)
+        names |= project.dependencies.dependency_closure(endpoint.dependencies)
         return any(self.options.is_admin_dependency(name.rsplit(".", 1)[-1]) for name in names)
 
 

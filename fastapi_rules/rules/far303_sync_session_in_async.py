@@ -35,17 +35,17 @@ class SyncSessionInAsync(Rule):
     def check(self, summary: ModuleSummary, project: ProjectIndex) -> Iterator[Finding]:
         for function in summary.functions:
             if not function.is_async or (
-                function.qualname not in project.route_handlers
-                and function.qualname not in project.dependency_functions
+                function.qualname not in project.routing.route_handlers
+                and function.qualname not in project.dependencies.dependency_functions
             ):
                 continue
             for field_name in ("session_parameters", "session_creations"):
-                for index, site in enumerate(getattr(function, field_name)):
-                    if project.session_kind(site.name) == "sync":
+                for site in getattr(function, field_name):
+                    if project.classes.session_kind(site.name) == "sync":
                         what = site.name.rsplit(".", 1)[-1]
                         yield self.finding(
                             summary,
-                            project.call_location(summary, function, field_name, index),
+                            project.locations.locate(summary, site, within=function),
                             what=f"{what}()" if field_name == "session_creations" else what,
                             function=function.name,
                         )

@@ -35,15 +35,15 @@ class SessionCreatedInHandler(Rule):
         # module made the rule quadratic in the project's size
         for function in summary.functions:
             if (
-                function.qualname not in project.route_handlers
-                or function.qualname in project.dependency_functions
+                function.qualname not in project.routing.route_handlers
+                or function.qualname in project.dependencies.dependency_functions
             ):
                 continue
-            for index, site in enumerate(function.session_creations):
-                if project.session_kind(site.name) is not None:
+            for site in function.session_creations:
+                if project.classes.session_kind(site.name) is not None:
                     yield self.finding(
                         summary,
-                        project.call_location(summary, function, "session_creations", index),
+                        project.locations.locate(summary, site, within=function),
                         call=site.name.rsplit(".", 1)[-1],
                         function=function.name,
                     )

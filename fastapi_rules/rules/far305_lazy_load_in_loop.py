@@ -40,14 +40,14 @@ class LazyLoadInLoop(Rule):
             return
         for function in summary.functions:
             seen: set[tuple[str, str]] = set()
-            for index, site in enumerate(function.lazy_loads):
+            for site in function.lazy_loads:
                 key = (site.name, site.detail)
-                if key in seen or site.detail not in project.lazy_relationships(site.name):
+                if key in seen or site.detail not in project.classes.lazy_relationships(site.name):
                     continue
                 seen.add(key)
                 yield self.finding(
                     summary,
-                    project.call_location(summary, function, "lazy_loads", index),
+                    project.locations.locate(summary, site, within=function),
                     model=site.name.rsplit(".", 1)[-1],
                     attribute=site.detail,
                 )

@@ -50,7 +50,7 @@ class BlockingCallInAsync(Rule):
     fix_node = ("Call",)
 
     def check(self, summary: ModuleSummary, project: ProjectIndex) -> Iterator[Finding]:
-        entry_points = project.entry_points
+        entry_points = project.calls.entry_points
         for function in summary.functions:
             if function.is_async and function.qualname in entry_points:
                 for call in function.blocking_calls:

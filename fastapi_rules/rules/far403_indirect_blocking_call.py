@@ -50,12 +50,12 @@ class IndirectBlockingCall(Rule):
     Options = BlockingOptions
 
     def check(self, summary: ModuleSummary, project: ProjectIndex) -> Iterator[Finding]:
-        loop_functions = project.loop_functions
+        loop_functions = project.calls.loop_functions
         for function in summary.functions:
             callers = loop_functions.get(function.qualname)
             if callers is None:
                 continue
-            if function.qualname not in project.entry_points:
+            if function.qualname not in project.calls.entry_points:
                 for call in function.blocking_calls:
                     yield self.finding(
                         summary,
@@ -63,14 +63,14 @@ class IndirectBlockingCall(Rule):
                         function=callers[0].rsplit(".", 1)[-1],
                         chain=_chain(callers, call.name),
                     )
-            for index, loop_call in enumerate(function.loop_calls):
-                target = project.resolve(loop_call.name)
-                found = project.blocking_chain(target, self.options.max_depth) if target else None
+            for loop_call in function.loop_calls:
+                target = project.names.resolve(loop_call.name)
+                found = project.calls.blocking_chain(target, self.options.max_depth) if target else None
                 if found is not None:
                     chain, blocking = found
                     yield self.finding(
                         summary,
-                        project.call_location(summary, function, "loop_calls", index),
+                        project.locations.locate(summary, loop_call, within=function),
                         function=function.name,
                         chain=_chain(callers[-1:] + chain, blocking.name),
                     )

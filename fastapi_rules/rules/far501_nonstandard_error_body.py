@@ -38,7 +38,7 @@ class NonstandardErrorBody(Rule):
         required = self.options.required_keys
         allowed = set(required) | set(self.options.allowed_keys)
         standard = "{" + ", ".join(f"`{k}`" for k in required) + "}"
-        handlers = project.exception_handler_functions
+        handlers = project.errors.exception_handler_functions
         for body in summary.error_bodies:
             in_handler = body.function in handlers
             if body.status != "error" and not (in_handler and body.status == "unknown"):
@@ -55,9 +55,9 @@ class NonstandardErrorBody(Rule):
         if set(required) <= {"detail"}:
             return
         for site in summary.objects:
-            if not project.is_app(site.qualname) or project.handles_http_exception(site.qualname):
+            if not project.routing.is_app(site.qualname) or project.errors.handles_http_exception(site.qualname):
                 continue
-            if not project.modules_raising_http_exception.isdisjoint(project.app_modules(site.qualname)):
+            if not project.errors.modules_raising_http_exception.isdisjoint(project.errors.app_modules(site.qualname)):
                 yield self.finding(
                     summary,
                     site.location or Location(1, 1),

@@ -49,12 +49,12 @@ class LeakedErrorDetail(Rule):
                 site.kind == "leak"
                 and (
                     site.in_response
-                    or site.function in project.route_handlers
-                    or site.function in project.exception_handler_functions
+                    or site.function in project.routing.route_handlers
+                    or site.function in project.errors.exception_handler_functions
                 )
                 and not self._validator_message(site, project)
             ) or (
-                site.kind == "handler_leak" and site.function in project.catch_all_handler_functions
+                site.kind == "handler_leak" and site.function in project.errors.catch_all_handler_functions
             ):
                 yield self.finding(summary, site.location, detail=site.detail)
 
@@ -65,7 +65,7 @@ class LeakedErrorDetail(Rule):
         the caller (lnbits' ``to_valid_user_id``), however broad the clause."""
         validators = 0
         for call in site.guarded_calls:
-            function = project.functions.get(project.resolve(call) or "")
+            function = project.names.functions.get(project.names.resolve(call) or "")
             if function is not None and function.raises_messages:
                 validators += 1
             elif not call.rsplit(".", 1)[-1].endswith("Response"):

@@ -38,11 +38,11 @@ class SwallowedException(Rule):
     seed = "000 §5 (log errors); 002 (error handling)"
 
     def check(self, summary: ModuleSummary, project: ProjectIndex) -> Iterator[Finding]:
-        for index, site in enumerate(summary.error_sites):
-            if site.kind == "swallowed" and site.function in project.route_handlers:
+        for site in summary.error_sites:
+            if site.kind == "swallowed" and site.function in project.routing.route_handlers:
                 yield self.finding(
                     summary,
-                    project.error_location(summary, index),
+                    project.locations.locate(summary, site),
                     detail=site.detail,
                     function=(site.function or "").rsplit(".", 1)[-1],
                 )

@@ -32,7 +32,7 @@ class ErrorWithSuccessStatus(Rule):
     def check(self, summary: ModuleSummary, project: ProjectIndex) -> Iterator[Finding]:
         for site in summary.error_sites:
             if site.kind == "success_error" and (
-                site.in_response or site.function in project.route_handlers
+                site.in_response or site.function in project.routing.route_handlers
             ):
                 yield self.finding(summary, site.location, detail=site.detail)
         for body in summary.error_bodies:

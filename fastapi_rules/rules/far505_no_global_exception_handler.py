@@ -42,8 +42,8 @@ class NoGlobalExceptionHandler(Rule):
             if (
                 site.location is not None
                 and not site.open_keywords  # ``FastAPI(**kwargs)`` may pass exception_handlers
-                and project.is_app(site.qualname)
-                and not project.handles_exception(site.qualname, CATCH_ALL_HANDLED)
-                and not project.only_mounts_apps(site.qualname)
+                and project.routing.is_app(site.qualname)
+                and not project.errors.handles_exception(site.qualname, CATCH_ALL_HANDLED)
+                and not project.errors.only_mounts_apps(site.qualname)
             ):
                 yield self.finding(summary, site.location, app=site.qualname.rsplit(".", 1)[-1])

@@ -70,10 +70,10 @@ class PydanticV1Config(Rule):
     fix_node = ("ClassDef", "Arg", "DictElement")
 
     def check(self, summary: ModuleSummary, project: ProjectIndex) -> Iterator[Finding]:
-        if project.targets_pydantic_v1:
+        if project.classes.targets_pydantic_v1:
             return  # the v2 spelling does not exist there
         for site in summary.v1_sites:
-            if site.kind not in ("config_class", "config_key") or not project.is_model(site.owner):
+            if site.kind not in ("config_class", "config_key") or not project.classes.is_model(site.owner):
                 continue
             model = (site.owner or "").rsplit(".", 1)[-1]
             if site.kind == "config_class":

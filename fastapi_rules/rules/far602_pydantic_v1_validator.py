@@ -52,7 +52,7 @@ class PydanticV1Validator(Rule):
     fix_node = ("FunctionDef",)
 
     def check(self, summary: ModuleSummary, project: ProjectIndex) -> Iterator[Finding]:
-        if project.targets_pydantic_v1:
+        if project.classes.targets_pydantic_v1:
             return  # the v2 spelling does not exist there
         for site in summary.v1_sites:
             if site.kind == "validator":

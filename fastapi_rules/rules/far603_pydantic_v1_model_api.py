@@ -52,10 +52,10 @@ class PydanticV1ModelApi(Rule):
     fix_node = ("Call",)
 
     def check(self, summary: ModuleSummary, project: ProjectIndex) -> Iterator[Finding]:
-        if project.targets_pydantic_v1:
+        if project.classes.targets_pydantic_v1:
             return  # the v2 spelling does not exist there
         for site in summary.v1_sites:
-            if site.kind == "model_api" and project.is_model(site.owner):
+            if site.kind == "model_api" and project.classes.is_model(site.owner):
                 yield self.finding(
                     summary,
                     site.location,

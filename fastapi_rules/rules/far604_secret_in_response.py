@@ -43,12 +43,12 @@ class SecretInResponse(EndpointRule):
 
     def problem(self, endpoint: Endpoint, project: ProjectIndex) -> dict[str, str] | None:
         options: SchemaOptions = self.options
-        annotation = project.response_annotation(endpoint)
-        for name in project.annotation_classes(annotation):
-            if project.classes[name].is_table:
+        annotation = project.routing.response_annotation(endpoint)
+        for name in project.classes.annotation_classes(annotation):
+            if project.names.classes[name].is_table:
                 return {"problem": f"is the table class `{name.rsplit('.', 1)[-1]}`"}
-        token_allowed = project.is_public(endpoint.full_path)
-        models = project.model_classes(annotation)
+        token_allowed = project.auth.is_public(endpoint.full_path)
+        models = project.classes.model_classes(annotation)
         # ``POST /api-keys`` hands the new key to its owner: that is its job. A GET that
         # returns the same model (and so the key, again) is flagged on its own: the fix
         # belongs there. Other secrets in the model (a password hash) are still flagged.
@@ -60,17 +60,17 @@ class SecretInResponse(EndpointRule):
             if model in seen:
                 continue
             seen.add(model)
-            for owner, field, field_annotation in project.model_fields(model):
+            for owner, field, field_annotation in project.classes.model_fields(model):
                 if (
                     options.is_secret(field, token_allowed)
                     and not set(field.lower().split("_")) & set(issued)
                     and _may_carry_secret(field_annotation)
-                    and not project.annotation_classes(field_annotation)  # a structure
-                    and field not in project.classes[owner].transformed_fields
+                    and not project.classes.annotation_classes(field_annotation)  # a structure
+                    and field not in project.names.classes[owner].transformed_fields
                 ):
                     return {"problem": f"exposes `{trail}.{field}`"}
                 pending.extend(
-                    (nested, f"{trail}.{field}") for nested in project.model_classes(field_annotation)
+                    (nested, f"{trail}.{field}") for nested in project.classes.model_classes(field_annotation)
                 )
         return None
 

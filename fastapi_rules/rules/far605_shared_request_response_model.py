@@ -37,10 +37,10 @@ class SharedRequestResponseModel(EndpointRule):
         handler = endpoint.handler
         if handler is None or not handler.body_types:
             return None
-        response = project.resolve(project.response_annotation(endpoint))
-        if response is None or not project.is_model(response):
+        response = project.names.resolve(project.routing.response_annotation(endpoint))
+        if response is None or not project.classes.is_model(response):
             return None  # ``list[Item]``, ``Item | None``: not the same shape as the body
-        if response not in {project.resolve(body) for body in handler.body_types}:
+        if response not in {project.names.resolve(body) for body in handler.body_types}:
             return None
         problem = self._problem(response, project)
         if problem is None:
@@ -50,9 +50,9 @@ class SharedRequestResponseModel(EndpointRule):
     def _problem(self, model: str, project: ProjectIndex) -> str | None:
         """Why one schema cannot serve both ways, or None for a plain data model."""
         options: SchemaOptions = self.options
-        if project.classes[model].is_table:
+        if project.names.classes[model].is_table:
             return "it is a table class"
-        for _owner, field, _annotation in project.model_fields(model):
+        for _owner, field, _annotation in project.classes.model_fields(model):
             if options.is_secret(field):
                 return f"its `{field}` would be echoed back"
             if options.is_server_set(field):

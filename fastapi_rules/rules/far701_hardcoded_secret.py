@@ -56,10 +56,10 @@ class HardcodedSecret(SecretRule):
         yield from super().check(summary, project)
         if summary.is_test and not self.checks_tests():
             return
-        for index, site in enumerate(summary.setting_sites):
+        for site in summary.setting_sites:
             if site.kind == "jwt_key":
                 yield self.finding(
-                    summary, project.setting_location(summary, index),
+                    summary, project.locations.locate(summary, site),
                     what=f"the key given to `{site.name}`",
                 )
 

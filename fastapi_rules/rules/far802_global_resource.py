@@ -41,19 +41,19 @@ class GlobalResource(Rule):
     seed = "004 (dependencies are injected, no global state access)"
 
     def check(self, summary: ModuleSummary, project: ProjectIndex) -> Iterator[Finding]:
-        resources = project.module_resources
+        resources = project.calls.module_resources
         if not resources:
             return
-        handlers = project.route_handlers
+        handlers = project.routing.route_handlers
         for function in summary.functions:
             if not function.global_uses or function.qualname not in handlers:
                 continue
-            for index, site in enumerate(function.global_uses):
-                kind = resources.get(project.resolve(site.name) or "")
+            for site in function.global_uses:
+                kind = resources.get(project.names.resolve(site.name) or "")
                 if kind is not None:
                     yield self.finding(
                         summary,
-                        project.call_location(summary, function, "global_uses", index),
+                        project.locations.locate(summary, site, within=function),
                         function=function.name,
                         kind=kind,
                         name=site.name.rsplit(".", 1)[-1],

@@ -46,9 +46,9 @@ class StartupEvent(Rule):
 
     def check(self, summary: ModuleSummary, project: ProjectIndex) -> Iterator[Finding]:
         for site in summary.event_handlers:
-            if site.how.endswith("=") and project.is_router_class(site.receiver):
+            if site.how.endswith("=") and project.routing.is_router_class(site.receiver):
                 yield self.finding(summary, site.location, how=site.how)
-            elif not site.how.endswith("=") and project.serves_routes(site.receiver):
+            elif not site.how.endswith("=") and project.routing.serves_routes(site.receiver):
                 how = "@app.on_event(...)" if site.how == "@on_event" else "app.add_event_handler(...)"
                 yield self.finding(summary, site.location, how=how)
 

@@ -30,4 +30,4 @@ class UntypedHandlerParameter(HandlerSiteRule):
     field_name = "untyped_parameters"
 
     def applies_to(self, function: FunctionInfo, project: ProjectIndex) -> bool:
-        return function.qualname in project.route_handlers
+        return function.qualname in project.routing.route_handlers

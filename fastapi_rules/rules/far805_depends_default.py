@@ -31,4 +31,4 @@ class DependsDefault(HandlerSiteRule):
     field_name = "depends_defaults"
 
     def applies_to(self, function: FunctionInfo, project: ProjectIndex) -> bool:
-        return function.qualname in project.route_handlers or function.qualname in project.dependency_functions
+        return function.qualname in project.routing.route_handlers or function.qualname in project.dependencies.dependency_functions

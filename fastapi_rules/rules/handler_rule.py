@@ -24,10 +24,10 @@ class HandlerSiteRule(Rule):
             sites = getattr(function, self.field_name)
             if not sites or not self.applies_to(function, project):
                 continue
-            for index, site in enumerate(sites):
+            for site in sites:
                 yield self.finding(
                     summary,
-                    project.call_location(summary, function, self.field_name, index),
+                    project.locations.locate(summary, site, within=function),
                     parameter=site.name,
                     function=function.name,
                 )

@@ -23,9 +23,9 @@ class SettingRule(Rule):
     def check(self, summary: ModuleSummary, project: ProjectIndex) -> Iterator[Finding]:
         if summary.is_test and not self.checks_tests():
             return
-        for index, site in enumerate(summary.setting_sites):
+        for site in summary.setting_sites:
             if site.kind == self.kind and (fields := self.problem(site)) is not None:
-                yield self.finding(summary, project.setting_location(summary, index), **fields)
+                yield self.finding(summary, project.locations.locate(summary, site), **fields)
 
     def problem(self, site: SettingSite) -> dict[str, str] | None:
         """Message fields when this site breaks the rule, else None."""

@@ -1,0 +1,129 @@
+"""Who may call an endpoint: an auth dependency on its chain (a security scheme, a
+name that matches the auth patterns, a dependency of one), a middleware that
+authenticates its app, a public path, or nothing."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+from fastapi_rules.model import DependencyRef
+from fastapi_rules.options import AuthOptions, matches_glob
+from fastapi_rules.project.dependencies import Dependencies
+from fastapi_rules.project.names import MAX_DEPTH, Names
+from fastapi_rules.project.routing import Endpoint, Routing
+
+# fastapi.security schemes; OAuth2PasswordRequestForm, HTTPBasicCredentials,
+# HTTPAuthorizationCredentials and SecurityScopes are request models, not schemes.
+SECURITY_SCHEMES = frozenset(
+    f"fastapi.security.{name}"
+    for name in (
+        "OAuth2",
+        "OAuth2PasswordBearer",
+        "OAuth2AuthorizationCodeBearer",
+        "HTTPBearer",
+        "HTTPBasic",
+        "HTTPDigest",
+        "APIKeyHeader",
+        "APIKeyCookie",
+        "APIKeyQuery",
+        "OpenIdConnect",
+    )
+)
+
+@dataclass(frozen=True)
+class Access:
+    """Who may call an endpoint: ``public`` (public path), ``global`` (``auth.global`` or
+    an auth middleware), ``authenticated``, ``unknown`` (no auth found, but the include
+    chain is not resolved) or ``open``; ``reason`` says why."""
+
+    kind: str
+    reason: str | None = None
+
+
+class Auth:
+    def __init__(self, names: Names, routing: Routing, dependencies: Dependencies, options: AuthOptions) -> None:
+        self.names = names
+        self.routing = routing
+        self.dependencies = dependencies
+        self.options = options
+        self._auth_cache: dict[tuple[str, str | None, bool], str | None] = {}
+
+    def access(self, endpoint: Endpoint) -> Access:
+        if endpoint.full_path.startswith("{$"):
+            # ``{$callback_url}/...``: an OpenAPI callback the caller's server implements
+            return Access("public", "an OpenAPI callback declaration, not served by this app")
+        if self.is_public(endpoint.full_path):
+            return Access("public")
+        if self.options.global_:
+            return Access("global", "auth.global = true")
+        middleware = self.auth_middleware(endpoint.app)
+        if middleware is not None:
+            return Access("global", middleware)
+        for declared in endpoint.declared:
+            reason = self._dependency_auth(declared.ref, 0)
+            if reason is not None:
+                return Access("authenticated", f"{reason} via {declared.origin}")
+        if endpoint.unknown is not None:
+            return Access("unknown", endpoint.unknown)
+        return Access("open")
+
+    def is_auth_dependency(self, ref: DependencyRef) -> bool:
+        return self._dependency_auth(ref, 0) is not None
+
+    def is_public(self, full_path: str) -> bool:
+        return matches_glob(full_path, self.options.public_paths, ignore_case=False)
+
+    @cached_property
+    def _auth_middleware(self) -> dict[str, str]:
+        found: dict[str, str] = {}
+        for summary in self.names.summaries:
+            for registration in summary.registrations:
+                app = self.names.resolve(registration.receiver)
+                if registration.kind != "middleware" or app is None or registration.target is None:
+                    continue
+                name = registration.target.rsplit(".", 1)[-1]
+                if matches_glob(name, self.options.middleware):
+                    where = f" in {summary.path}:{registration.location.line}" if registration.location else ""
+                    found.setdefault(app, f"{name} middleware{where}")
+        return found
+
+    def auth_middleware(self, app: str | None) -> str | None:
+        """Why every request to ``app`` is authenticated by middleware (its own, or that of
+        the app it is mounted in), or None."""
+        seen: set[str] = set()
+        while app is not None and app not in seen:
+            if app in self._auth_middleware:
+                return self._auth_middleware[app]
+            seen.add(app)
+            app = self.routing.mounted_in.get(app)
+        return None
+
+    def _dependency_auth(self, ref: DependencyRef, depth: int) -> str | None:
+        key = (ref.kind, ref.target, ref.called)
+        if key in self._auth_cache:
+            return self._auth_cache[key]
+        self._auth_cache[key] = None  # cycle guard
+        reason = self._compute_auth(ref, depth)
+        self._auth_cache[key] = reason
+        return reason
+
+    def _compute_auth(self, ref: DependencyRef, depth: int) -> str | None:
+        if ref.target is None or depth > MAX_DEPTH:
+            return "Security(...)" if ref.kind == "security" else None
+        short = ref.target.rsplit(".", 1)[-1]
+        if ref.kind == "security":
+            return f"Security({short})"
+        target = self.names.resolve(ref.target) or ref.target
+        for name in {short, target.rsplit(".", 1)[-1]}:
+            if matches_glob(name, self.options.patterns):
+                return f"{name} (auth name pattern)"
+        if self.names.is_subclass(target, SECURITY_SCHEMES):
+            return f"{target.rsplit('.', 1)[-1]} (security scheme)"
+        site = self.names.objects.get(target)
+        if site is not None and self.names.is_subclass(site.callee, SECURITY_SCHEMES):
+            return f"{short} (security scheme {site.callee.rsplit('.', 1)[-1]})"
+        for inner_ref in self.dependencies.nested_dependencies(target, ref.called):
+            reason = self._dependency_auth(inner_ref, depth + 1)
+            if reason is not None:
+                return reason if short in reason else f"{short} → {reason}"
+        return None
