@@ -385,7 +385,10 @@ def _show_diff(paths: list[Path], config: Config, unsafe: bool) -> None:
     type=click.Choice(["table", "json", "markdown", "csv"]),
     default="table",
     show_default=True,
-    help="Output format.",
+    help="Output format: table, markdown and csv for people; json for scripts, one object per "
+    "endpoint with methods, path, file, line, handler, verdict "
+    "(authenticated|middleware|public|unknown|none), reason, via, dependencies, "
+    "response_model, status_code and app.",
 )
 @click.option(
     "--unauthenticated",

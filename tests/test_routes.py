@@ -75,29 +75,40 @@ def routes(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_json_rows(project: Path) -> None:
+    """One object per endpoint, with the verdict in fields a script filters on."""
     result = routes(project, "--format", "json")
     assert result.returncode == 0, result.stderr
     rows = json.loads(result.stdout)
-    by_auth = (
-        "yes: CurrentUser → load_user → scheme (security scheme OAuth2PasswordBearer)"
-        " via a handler parameter"
-    )
+    by_auth = {
+        "verdict": "authenticated",
+        "reason": "CurrentUser → load_user → scheme (security scheme OAuth2PasswordBearer)",
+        "via": "app/items.py:8", "dependencies": ["app.deps.CurrentUser"],
+    }
+    unauthenticated = {
+        "verdict": "none", "reason": "no dependency on its chain authenticates it", "via": None,
+        "dependencies": [],
+    }
+
+    def row(methods: str, path: str, line: int, handler: str, verdict: dict[str, object],
+            model: str, status: int | None, file: str = "app/items.py") -> dict[str, object]:
+        return {"methods": [methods], "path": path, "file": file, "line": line, "handler": handler,
+                **verdict, "response_model": model, "status_code": status, "app": "app.main.app"}
+
+    public = {"verdict": "public", "reason": "the full path matches auth.public_paths", "via": None,
+              "dependencies": []}
     assert rows == [
-        {"methods": "GET", "path": "/health", "handler": "app/main.py:10", "auth": "public path",
-         "response_model": "str", "status_code": ""},
-        {"methods": "GET", "path": "/v1/items", "handler": "app/items.py:8", "auth": by_auth,
-         "response_model": "list[int]", "status_code": ""},
-        {"methods": "POST", "path": "/v1/items", "handler": "app/items.py:12", "auth": "NO",
-         "response_model": "int", "status_code": "201"},
-        {"methods": "GET", "path": "/v2/items", "handler": "app/items.py:8", "auth": by_auth,
-         "response_model": "list[int]", "status_code": ""},
-        {"methods": "POST", "path": "/v2/items", "handler": "app/items.py:12", "auth": "NO",
-         "response_model": "int", "status_code": "201"},
+        row("GET", "/health", 10, "app.main.health", public, "str", None, file="app/main.py"),
+        row("GET", "/v1/items", 8, "app.items.list_items", by_auth, "list[int]", None),
+        row("POST", "/v1/items", 12, "app.items.create_item", unauthenticated, "int", 201),
+        row("GET", "/v2/items", 8, "app.items.list_items", by_auth, "list[int]", None),
+        row("POST", "/v2/items", 12, "app.items.create_item", unauthenticated, "int", 201),
     ]
     assert result.stderr.strip() == (
         "5 endpoints: 2 authenticated, 0 by middleware or auth.global, 1 public paths,"
         " 0 unknown, 2 without authentication."
     )
+    table = routes(project).stdout  # people keep the prose
+    assert "yes: CurrentUser → load_user → scheme (security scheme OAuth2PasswordBearer) via a handler parameter" in table
 
 
 def test_unauthenticated_filter_and_formats(project: Path) -> None:

@@ -34,10 +34,14 @@ SECURITY_SCHEMES = frozenset(
 class Access:
     """Who may call an endpoint: ``public`` (public path), ``global`` (``auth.global`` or
     an auth middleware), ``authenticated``, ``unknown`` (no auth found, but the include
-    chain is not resolved) or ``open``; ``reason`` says why."""
+    chain is not resolved) or ``open``; ``reason`` says why, as the ``routes`` table
+    prints it. For scripts, the same in parts: ``cause`` (what counts, or why nothing
+    does) and ``via`` (``file:line`` of the declaration or middleware that counts)."""
 
     kind: str
     reason: str | None = None
+    cause: str | None = None
+    via: str | None = None
 
 
 class Auth:
@@ -51,21 +55,23 @@ class Auth:
     def access(self, endpoint: Endpoint) -> Access:
         if endpoint.full_path.startswith("{$"):
             # ``{$callback_url}/...``: an OpenAPI callback the caller's server implements
-            return Access("public", "an OpenAPI callback declaration, not served by this app")
+            callback = "an OpenAPI callback declaration, not served by this app"
+            return Access("public", callback, callback)
         if self.is_public(endpoint.full_path):
-            return Access("public")
+            return Access("public", cause="the full path matches auth.public_paths")
         if self.options.global_:
-            return Access("global", "auth.global = true")
+            return Access("global", "auth.global = true", "auth.global = true")
         middleware = self.auth_middleware(endpoint.app)
         if middleware is not None:
-            return Access("global", middleware)
+            name, where = middleware
+            return Access("global", f"{name} in {where}" if where else name, name, where)
         for declared in endpoint.declared:
             reason = self._dependency_auth(declared.ref, 0)
             if reason is not None:
-                return Access("authenticated", f"{reason} via {declared.origin}")
+                return Access("authenticated", f"{reason} via {declared.origin}", reason, declared.where)
         if endpoint.unknown is not None:
-            return Access("unknown", endpoint.unknown)
-        return Access("open")
+            return Access("unknown", endpoint.unknown, endpoint.unknown)
+        return Access("open", cause="no dependency on its chain authenticates it")
 
     def is_auth_dependency(self, ref: DependencyRef) -> bool:
         return self._dependency_auth(ref, 0) is not None
@@ -74,8 +80,8 @@ class Auth:
         return matches_glob(full_path, self.options.public_paths, ignore_case=False)
 
     @cached_property
-    def _auth_middleware(self) -> dict[str, str]:
-        found: dict[str, str] = {}
+    def _auth_middleware(self) -> dict[str, tuple[str, str | None]]:
+        found: dict[str, tuple[str, str | None]] = {}
         for summary in self.names.summaries:
             for registration in summary.registrations:
                 app = self.names.resolve(registration.receiver)
@@ -83,13 +89,13 @@ class Auth:
                     continue
                 name = registration.target.rsplit(".", 1)[-1]
                 if matches_glob(name, self.options.middleware):
-                    where = f" in {summary.path}:{registration.location.line}" if registration.location else ""
-                    found.setdefault(app, f"{name} middleware{where}")
+                    where = f"{summary.path}:{registration.location.line}" if registration.location else None
+                    found.setdefault(app, (f"{name} middleware", where))
         return found
 
-    def auth_middleware(self, app: str | None) -> str | None:
-        """Why every request to ``app`` is authenticated by middleware (its own, or that of
-        the app it is mounted in), or None."""
+    def auth_middleware(self, app: str | None) -> tuple[str, str | None] | None:
+        """The middleware that authenticates every request to ``app`` (its own, or that of
+        the app it is mounted in) and where it is registered, or None."""
         seen: set[str] = set()
         while app is not None and app not in seen:
             if app in self._auth_middleware:

@@ -28,6 +28,7 @@ class Declared:
 
     ref: DependencyRef
     origin: str  # ``APIRouter(dependencies=…) in api/main.py:12``, ``a handler parameter``
+    where: str | None = None  # ``api/main.py:12``: the declaration, when it is known
 
 
 @dataclass(frozen=True)
@@ -128,8 +129,9 @@ class Routing:
     ) -> tuple[Declared, ...]:
         if not refs:
             return ()
-        where = f" in {summary.path}:{location.line}" if summary and location else ""
-        return tuple(Declared(ref, f"{what}(dependencies=…){where}") for ref in refs)
+        where = f"{summary.path}:{location.line}" if summary and location else None
+        origin = f"{what}(dependencies=…)" + (f" in {where}" if where else "")
+        return tuple(Declared(ref, origin, where) for ref in refs)
 
     def _router_declared(self, router: str) -> tuple[Declared, ...]:
         site = self.routers[router]
@@ -279,11 +281,17 @@ class Routing:
                     and self.names.function_modules[handler.qualname] is summary
                 ):
                     location = handler.location
+                route_where = f"{summary.path}:{route.location.line}" if route.location else None
+                handler_module = self.names.function_modules.get(handler.qualname) if handler else None
+                handler_where = (
+                    f"{handler_module.path}:{handler.location.line}"
+                    if handler and handler_module and handler.location else None
+                )
                 own = (
                     self._router_declared(receiver)
-                    + tuple(Declared(ref, "the route's dependencies=…") for ref in route.dependencies)
+                    + tuple(Declared(ref, "the route's dependencies=…", route_where) for ref in route.dependencies)
                     + tuple(
-                        Declared(ref, "a handler parameter")
+                        Declared(ref, "a handler parameter", handler_where)
                         for ref in (handler.dependencies if handler else ())
                     )
                 )

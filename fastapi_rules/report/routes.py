@@ -8,10 +8,16 @@ import re
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 
+from fastapi_rules.model import DependencyRef
 from fastapi_rules.project import ProjectIndex
 
 COLUMNS = ("methods", "path", "handler", "auth", "response_model", "status_code")
 _QUALIFIED = re.compile(r"[\w.]+\.(\w+)")
+# ``Access.kind`` as ``routes --format json`` names it
+VERDICTS = {
+    "authenticated": "authenticated", "global": "middleware", "public": "public",
+    "unknown": "unknown", "open": "none",
+}
 
 
 @dataclass(frozen=True, order=True)
@@ -23,6 +29,8 @@ class RouteRow:
     response_model: str
     status_code: str
     access: str = field(default="open", compare=False)  # ``Access.kind``
+    # the same endpoint in parts, for ``--format json``
+    details: dict[str, object] = field(default_factory=dict, compare=False, hash=False)
 
     @property
     def unauthenticated(self) -> bool:
@@ -54,22 +62,46 @@ def route_rows(project: ProjectIndex) -> list[RouteRow]:
         response_model = route.response_model or (
             endpoint.handler.return_annotation if endpoint.handler else None
         )
+        shown_model = _QUALIFIED.sub(r"\1", response_model or "")
         rows.add(
             RouteRow(
                 path=endpoint.full_path or "/",
                 methods=",".join(route.methods),
                 handler=f"{endpoint.summary.path}:{endpoint.location.line}",
                 auth=auth,
-                response_model=_QUALIFIED.sub(r"\1", response_model or ""),
+                response_model=shown_model,
                 status_code=str(route.status_code) if route.status_code else "",
                 access=access.kind,
+                details={
+                    "methods": list(route.methods),
+                    "path": endpoint.full_path or "/",
+                    "file": endpoint.summary.path,
+                    "line": endpoint.location.line,
+                    "handler": endpoint.handler.qualname if endpoint.handler else project.names.resolve(route.handler),
+                    "verdict": VERDICTS[access.kind],
+                    "reason": access.cause,
+                    "via": access.via,
+                    "dependencies": [_dependency_name(d.ref, project) for d in endpoint.declared],
+                    "response_model": shown_model or None,
+                    "status_code": route.status_code,
+                    "app": endpoint.app,
+                },
             )
         )
     return sorted(rows)
 
 
+def _dependency_name(ref: DependencyRef, project: ProjectIndex) -> str:
+    """The qualified name of what FastAPI calls, as far as the source says."""
+    if ref.target is None:
+        return "Security(...)" if ref.kind == "security" else "Depends(...)"
+    return project.names.resolve(ref.target) or ref.target
+
+
 def render_json(rows: list[RouteRow]) -> str:
-    return json.dumps([{key: asdict(row)[key] for key in COLUMNS} for row in rows], indent=2, ensure_ascii=False)
+    """One object per endpoint, with the verdict and its parts as fields a script can
+    filter on (the table's columns are for people)."""
+    return json.dumps([row.details for row in rows], indent=2, ensure_ascii=False)
 
 
 def render_csv(rows: list[RouteRow]) -> str:
