@@ -92,7 +92,10 @@ def module_name(
     The ``__init__.py`` chain decides, as for Python. A directory without one that
     sits below the scanned root inside a package (a PEP 420 namespace package, common
     in wheels: ``open_webui/utils/``) counts too; ``backend/`` above ``backend/app/``
-    does not, so the full-stack template's ``app.main`` keeps its import name.
+    does not, so the full-stack template's ``app.main`` keeps its import name. A file
+    in no regular package is named by its path below the scanned root, which Python
+    has on ``sys.path`` when the app runs from there: ``api/v1/routes/payment.py`` is
+    ``api.v1.routes.payment`` when no folder has an ``__init__.py``.
     ``_memo`` keeps what each directory resolves to and its package parts for one scan.
     """
     memo = _memo if _memo is not None else {}
@@ -119,7 +122,12 @@ def _directory_parts(
         if src == directory or src in directory.parents:
             return list(directory.relative_to(src).parts)
     root = _resolved(scanned_root, memo) if scanned_root is not None else None
-    return _package_parts(directory, root, memo)
+    parts = _package_parts(directory, root, memo)
+    if parts or root is None or root not in directory.parents:
+        return parts
+    # in no regular package: the scanned root is on ``sys.path``, as when the app runs
+    # from it (``uvicorn main:app``), and each folder below it is a namespace package
+    return [part.replace("-", "_") for part in directory.relative_to(root).parts]
 
 
 def _resolved(path: Path, memo: dict[object, object]) -> Path:

@@ -93,6 +93,26 @@ def test_module_names(tmp_path: Path) -> None:
         "app.api.routes", False)
 
 
+def test_folders_without_init_are_namespace_packages_below_the_scanned_root(tmp_path: Path) -> None:
+    """An app run from its root (``uvicorn main:app``) with no ``__init__.py`` anywhere:
+    Python imports ``api/v1/routes/payment.py`` as ``api.v1.routes.payment``."""
+    routes = tmp_path / "api" / "v1" / "routes"
+    routes.mkdir(parents=True)
+    (routes / "payment.py").write_text("")
+    (tmp_path / "main.py").write_text("")
+    assert module_name(routes / "payment.py", (), tmp_path) == ("api.v1.routes.payment", False)
+    assert module_name(tmp_path / "main.py", (), tmp_path) == ("main", False)
+    # a regular package still names its own files from its top (the full-stack
+    # template's ``backend/app`` is ``app``, as it runs from ``backend/``)
+    app = tmp_path / "backend" / "app"
+    app.mkdir(parents=True)
+    (app / "__init__.py").write_text("")
+    (app / "main.py").write_text("")
+    assert module_name(app / "main.py", (), tmp_path) == ("app.main", False)
+    # without the scanned root to anchor them, loose files keep their own names
+    assert module_name(routes / "payment.py", ()) == ("payment", False)
+
+
 def test_hyphenated_package_is_named_as_it_is_imported(tmp_path: Path) -> None:
     # a checkout directory ``open-webui/`` holding the package the code imports as
     # ``open_webui``: no import can name a package with a ``-``
