@@ -160,6 +160,19 @@ class FunctionInfo:
 
 
 @dataclass(frozen=True)
+class SuperInit:
+    """What a class's ``__init__`` passes to its base's: ``super().__init__(prefix=...,
+    dependencies=[...], tags=[...], responses={...}, **kwargs)`` in a router subclass
+    gives every instance those values."""
+
+    prefix: str | None
+    dependencies: tuple[DependencyRef, ...]
+    tags: tuple[str, ...]
+    responses: tuple[int, ...]
+    location: Location | None  # the call, when it passes dependencies
+
+
+@dataclass(frozen=True)
 class ClassInfo:
     qualname: str
     bases: tuple[str, ...]
@@ -173,6 +186,7 @@ class ClassInfo:
     # ORM relationships that load lazily, one query per access (FAR305)
     lazy_relationships: tuple[str, ...] = ()
     attributes: tuple[str, ...] = ()  # every class-level assignment: fields, columns, relationships
+    super_init: SuperInit | None = None  # ``super().__init__(...)`` in its ``__init__``
 
 
 @dataclass(frozen=True)

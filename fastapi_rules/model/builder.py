@@ -27,6 +27,7 @@ from fastapi_rules.model import (
     RegistrationSite,
     RouteSite,
     SqlSite,
+    SuperInit,
     V1Site,
 )
 from fastapi_rules.model.blocking import (
@@ -163,6 +164,7 @@ class _ClassDraft:
     transformed_fields: list[str] = field(default_factory=list)
     lazy_relationships: list[str] = field(default_factory=list)
     attributes: list[str] = field(default_factory=list)
+    super_init: SuperInit | None = None
 
 
 class ModuleModelBuilder(
@@ -398,6 +400,7 @@ class ModuleModelBuilder(
                 tuple(draft.transformed_fields),
                 tuple(draft.lazy_relationships),
                 tuple(draft.attributes),
+                draft.super_init,
             )
         )
 
@@ -873,6 +876,8 @@ class ModuleModelBuilder(
         if isinstance(func, cst.Attribute):
             self._method_call(node, func)
             self._model_api(node, func)
+            if func.attr.value == "__init__":
+                self._super_init(node, func)
         self._note_logging(node)
         self._note_try_call(node, callee)
         self._note_call_arguments(node)
@@ -901,6 +906,25 @@ class ModuleModelBuilder(
                 self._call_graph(node, callee)
             self._db_write(node, callee)
             self._database_call(node, callee)
+
+    def _super_init(self, node: cst.Call, func: cst.Attribute) -> None:
+        """``super().__init__(...)`` (or ``Base.__init__(self, ...)``) directly in a class's
+        ``__init__``: what every instance is built with, whatever the caller passes."""
+        draft = self._classes[-1] if self._classes else None
+        if draft is None or self._function is None or self._function.qualname != f"{draft.qualname}.__init__":
+            return
+        receiver = func.value
+        is_super = isinstance(receiver, cst.Call) and isinstance(receiver.func, cst.Name) and receiver.func.value == "super"
+        if not is_super and self.names.resolve(receiver) not in draft.bases:
+            return
+        dependencies = self._dependency_list(_keyword(node, "dependencies"))
+        draft.super_init = SuperInit(
+            prefix=self._prefix(_keyword(node, "prefix")),
+            dependencies=dependencies,
+            tags=_string_list(_keyword(node, "tags")),
+            responses=self._documented_statuses(node),
+            location=self._location(node) if dependencies else None,
+        )
 
     def _method_call(self, node: cst.Call, func: cst.Attribute) -> None:
         method = func.attr.value

@@ -3,6 +3,7 @@ router is mounted (prefixes, inherited dependencies, tags, documented statuses),
 every endpoint, with the ways rules ask for them."""
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
@@ -15,6 +16,7 @@ from fastapi_rules.model import (
     ModuleSummary,
     ObjectSite,
     RouteSite,
+    SuperInit,
 )
 from fastapi_rules.model.vocabulary import APP_CLASSES, PARAMETER_APP
 from fastapi_rules.project.names import MAX_DEPTH, Names
@@ -100,6 +102,20 @@ class Routing:
             if self._router_kind(site.callee)
             or (name in included_ends and site.callee.rsplit(".", 1)[0] not in names.modules)
         }
+        # a router subclass whose ``__init__`` calls ``super().__init__(prefix=...,
+        # dependencies=[...], ...)`` gives every instance those values
+        self._class_inits: dict[str, list[tuple[str, SuperInit]]] = {}
+        for name, site in self.routers.items():
+            inits = self._super_inits(site.callee)
+            if inits:
+                self._class_inits[name] = inits
+                prefixes = [init.prefix for _, init in reversed(inits) if init.prefix is not None]
+                self.routers[name] = dataclasses.replace(
+                    site,
+                    prefix=site.prefix if site.prefix is not None else next(iter(prefixes), None),
+                    tags=tuple(tag for _, init in inits for tag in init.tags) + site.tags,
+                    responses=tuple(code for _, init in inits for code in init.responses) + site.responses,
+                )
         self.endpoints: tuple[Endpoint, ...] = tuple(self._endpoints())
         self._endpoint_groups: dict[tuple[str, bool], dict[int, tuple[Endpoint, ...]]] = {}
 
@@ -133,14 +149,31 @@ class Routing:
         origin = f"{what}(dependencies=…)" + (f" in {where}" if where else "")
         return tuple(Declared(ref, origin, where) for ref in refs)
 
+    def _super_inits(self, callee: str) -> list[tuple[str, SuperInit]]:
+        """The project classes in the lineage of ``callee`` whose ``__init__`` passes values
+        to its base's (each calls the next), the base-most first, with what each passes."""
+        start = self.names.resolve(callee)
+        found = [
+            (cls.qualname, cls.super_init)
+            for cls in self.names.class_lineage(start or callee)
+            if cls.super_init is not None
+        ]
+        return found[::-1]
+
     def _router_declared(self, router: str) -> tuple[Declared, ...]:
         site = self.routers[router]
-        return self._declared(
+        own = self._declared(
             site.dependencies,
             site.callee.rsplit(".", 1)[-1],
             self.names.object_modules.get(router),
             site.location,
         )
+        inherited: tuple[Declared, ...] = ()
+        for cls, init in self._class_inits.get(router, ()):
+            module = self.names.modules.get(cls.rsplit(".", 1)[0])
+            what = f"{cls.rsplit('.', 1)[-1]}: super().__init__"
+            inherited += self._declared(init.dependencies, what, module, init.location)
+        return inherited + own
 
     def _include_children(self, include: IncludeSite) -> list[str] | None:
         """The project routers an include serves; None when it cannot be resolved."""
