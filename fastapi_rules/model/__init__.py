@@ -147,6 +147,8 @@ class FunctionInfo:
     # passes a parameter's ASGI channel on (``sse.handle_post_message(request.scope,
     # request.receive, request._send)``): a transport sends the answer, status and all
     sends_raw: bool = False
+    # reads ``.headers``, ``.cookies`` or ``.query_params`` of something: where credentials are
+    reads_credentials: bool = False
     # it raises, and every ``raise`` is ``ValueError``/``TypeError`` with a message of its
     # own (no caught exception in it): a validator telling its caller what is wrong (FAR502)
     raises_messages: bool = False

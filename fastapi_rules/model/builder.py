@@ -108,6 +108,10 @@ SQL_WRITE_STATEMENTS = frozenset(
 _STATUS_CONSTANT = re.compile(r"HTTP_(\d{3})_")
 
 
+# where a request carries a credential: ``request.headers``, ``.cookies``, ``.query_params``
+CREDENTIAL_CARRIERS = frozenset({"headers", "cookies", "query_params"})
+
+
 @dataclass
 class _FunctionDraft:
     qualname: str
@@ -123,6 +127,7 @@ class _FunctionDraft:
     sets_status_code: bool = False
     sets_cookie: bool = False
     sends_raw: bool = False
+    reads_credentials: bool = False
     raises: list[bool] = field(default_factory=list)  # each ``raise``: a message of its own?
     awaits: bool = False
     fixed_returns: list[bool] = field(default_factory=list)  # each ``return``: a fixed list?
@@ -324,6 +329,8 @@ class ModuleModelBuilder(
     def visit_Attribute(self, node: cst.Attribute) -> None:
         self._credential_attribute(node)
         self._database_attribute(node)
+        if node.attr.value in CREDENTIAL_CARRIERS and self._function is not None and self._lambda_depth == 0:
+            self._function.reads_credentials = True
 
     def visit_Await(self, node: cst.Await) -> None:
         self._awaited.add(id(node.expression))
@@ -519,6 +526,7 @@ class ModuleModelBuilder(
                     sets_status_code=draft.sets_status_code,
                     sets_cookie=draft.sets_cookie,
                     sends_raw=draft.sends_raw,
+                    reads_credentials=draft.reads_credentials,
                     raises_messages=bool(draft.raises) and all(draft.raises),
                     awaits=draft.awaits,
                     returns_fixed_list=bool(draft.fixed_returns) and all(draft.fixed_returns),

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
-from fastapi_rules.model import DependencyRef
+from fastapi_rules.model import DependencyRef, FunctionInfo
 from fastapi_rules.options import AuthOptions, matches_glob
 from fastapi_rules.project.dependencies import Dependencies
 from fastapi_rules.project.names import MAX_DEPTH, Names
@@ -132,4 +132,43 @@ class Auth:
             reason = self._dependency_auth(inner_ref, depth + 1)
             if reason is not None:
                 return reason if short in reason else f"{short} → {reason}"
+        return self._rejection(target, short, ref.called)
+
+    def _rejection(self, target: str, short: str, called: bool) -> str | None:
+        """A dependency that turns requests away: it raises ``HTTPException`` with 401
+        (no valid credential), or with 403 when it reads a request's headers, cookies
+        or query parameters, itself or in a project function it calls. What it is named
+        does not matter."""
+        functions = self.names.functions
+        candidates = [functions[target]] if target in functions else []
+        if called and candidates:  # a factory: FastAPI calls what it returns
+            candidates = [functions[name] for name in candidates[0].returns if name in functions]
+        cls = target if target in self.names.classes else self.names.instance_class(target)
+        if cls is not None and f"{cls}.__call__" in functions:
+            candidates.append(functions[f"{cls}.__call__"])
+        for function in candidates:
+            status = _rejects(function) or self._rejecting_call(function)
+            if status is not None:
+                return f"{short} (rejects the request with {status})"
         return None
+
+    def _rejecting_call(self, function: FunctionInfo) -> int | None:
+        """The status a project function ``function`` calls rejects the request with."""
+        for name in function.calls:
+            callee = self.names.functions.get(self.names.resolve(name) or name)
+            status = _rejects(callee, function.reads_credentials) if callee is not None else None
+            if status is not None:
+                return status
+        return None
+
+
+def _rejects(function: FunctionInfo, caller_reads_credentials: bool = False) -> int | None:
+    """401 when ``function`` raises ``HTTPException(401)``; 403 when it raises 403 and
+    it (or its caller) reads where a request carries credentials: a 403 alone may
+    refuse everyone alike (a read-only mode, a feature switched off)."""
+    statuses = {site.name for site in function.raised_statuses}
+    if "401" in statuses:
+        return 401
+    if "403" in statuses and (function.reads_credentials or caller_reads_credentials):
+        return 403
+    return None
