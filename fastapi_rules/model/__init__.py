@@ -69,7 +69,7 @@ class BlockingCall:
 class CallSite:
     """A call that becomes a finding only in some cases known after every module is
     read (a callee that blocks, a GET route that writes). Its position is taken only if
-    the module resolved positions anyway; else ``ProjectIndex.call_location`` finds it.
+    the module resolved positions anyway; else ``project.locations.locate`` finds it.
     """
 
     name: str  # the callee's qualified name, the method, or the raised status
@@ -338,7 +338,7 @@ class SettingSite:
     names it interpolates), ``cookie`` (``set_cookie`` missing ``value``), ``naive_utc``
     (``name`` is the call) or ``debug`` (``name`` is the keyword, ``value`` the callee).
     ``location`` is None in test files, where most of these are not reported (placed
-    on demand by ``ProjectIndex.setting_location``).
+    on demand by ``project.locations.locate``).
     """
 
     kind: str

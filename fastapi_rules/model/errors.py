@@ -228,7 +228,7 @@ class ErrorFacts:
         ):
             what = "bare `except:`" if original_node.type is None else "`except Exception`"
             # Reported only in route handlers, known later: placed in ``build`` if the
-            # module has positions, else by ``ProjectIndex.error_location``.
+            # module has positions, else by ``project.locations.locate``.
             index = len(self.error_sites)
             self._deferred_errors.append((index, original_node))
             self.error_sites.append(

@@ -3,7 +3,7 @@
 A mixin of ``ModuleModelBuilder``: its hooks run in the builder's one traversal and use
 its import table, scopes and lazy positions. Facts whose verdict needs the options (a
 name matching ``secrets.names``) are kept without a position; the module is placed on
-demand when one is reported (``ProjectIndex.setting_location``).
+demand when one is reported (``project.locations.locate``).
 """
 from __future__ import annotations
 
