@@ -121,11 +121,11 @@ def test_html_report_in_chromium(tmp_path: Path) -> None:
     assert [row[3] for row in rows] == sources
     assert any("</pre></td>" in row[3] and "<b>&amp;" in row[3] for row in rows)
 
-    open_endpoints = [e for e in endpoints if e["auth"] == "NO" or e["auth"].startswith("unknown")]
+    open_endpoints = [e for e in endpoints if e["verdict"] in ("none", "unknown")]
     assert open_endpoints and dom.by_id["unauthenticated-count"] == str(len(open_endpoints))
     assert dom.by_id["endpoint-count"] == str(len(endpoints))
     shown = dom.tables["endpoints"]
     assert len(shown) == len(endpoints)
     first = shown[: len(open_endpoints)]
-    assert sorted((row[0], row[1]) for row in first) == sorted((e["methods"], e["path"]) for e in open_endpoints)
+    assert sorted((row[0], row[1]) for row in first) == sorted((",".join(e["methods"]), e["path"]) for e in open_endpoints)
     assert all(row[3] == "NO" or row[3].startswith("unknown") for row in first)
