@@ -125,6 +125,9 @@ class FunctionInfo:
     returns_kinds: tuple[str, ...] = ()
     # Database access (FAR203, FAR303-FAR305), see ``model/database.py``.
     dependency_parameters: tuple[tuple[str, DependencyRef], ...] = ()  # (parameter, its dependency)
+    # parameter defaults that name something (``token=CurrentToken``): dependencies when
+    # the name is a module-level ``Depends(...)`` object (``Names.function_dependencies``)
+    default_references: tuple[DependencyRef, ...] = ()
     id_loads: tuple[CallSite, ...] = ()  # a row loaded by a parameter's value: name=model, detail=parameter
     helper_calls: tuple[CallSite, ...] = ()  # project calls given one of its parameters
     ownership: Ownership | None = None  # set when it has ``id_loads`` or ``helper_calls``

@@ -144,6 +144,7 @@ class _FunctionDraft:
     call_sites: dict[str, list[CallSite]] = field(default_factory=dict)
     call_nodes: dict[str, list[cst.CSTNode]] = field(default_factory=dict)
     dependency_parameters: list[tuple[str, DependencyRef]] = field(default_factory=list)
+    default_references: tuple[DependencyRef, ...] = ()
     # what it compares and passes on (``Ownership``, FAR203)
     ownership_compared: set[str] = field(default_factory=set)
     ownership_keywords: set[str] = field(default_factory=set)
@@ -431,6 +432,7 @@ class ModuleModelBuilder(
         draft = _FunctionDraft(
             qualname, node, dependencies, parameters, reads_any, self._body_types(node.params),
             query_models=query_models, dependency_parameters=dependency_parameters,
+            default_references=self._default_references(node.params),
         )
         scope: dict[str, str] = {}
         draft_types = draft.local_types
@@ -510,6 +512,7 @@ class ModuleModelBuilder(
                     returns_kinds=tuple(dict.fromkeys(draft.returns_kinds)),
                     **self._leave_architecture(draft, node),  # type: ignore[arg-type]
                     dependency_parameters=tuple(draft.dependency_parameters),
+                    default_references=draft.default_references,
                     ownership=Ownership(
                         frozenset(draft.ownership_compared),
                         frozenset(draft.ownership_keywords),
@@ -664,6 +667,18 @@ class ModuleModelBuilder(
             if annotation is not None:
                 found.extend((name, ref) for ref in self._annotation_dependencies(annotation))
         return found
+
+    def _default_references(self, params: cst.Parameters) -> tuple[DependencyRef, ...]:
+        """Parameter defaults that name something (``token=CurrentToken``): a dependency
+        when the name is a module-level ``Depends(...)`` object, which the project index
+        decides (it may be defined in another module)."""
+        found = []
+        for param in _all_params(params):
+            if isinstance(param.default, (cst.Name, cst.Attribute)):
+                target = self.names.resolve(param.default)
+                if target is not None and "." in target:
+                    found.append(DependencyRef("reference", target))
+        return tuple(found)
 
     def _annotation_dependencies(self, annotation: cst.BaseExpression) -> list[DependencyRef]:
         if isinstance(annotation, cst.SimpleString):

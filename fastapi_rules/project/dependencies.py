@@ -22,11 +22,11 @@ class Dependencies:
         nested: list[DependencyRef] = list(names.aliases.get(target, ()))
         function = names.functions.get(target)
         if function is not None:
-            nested.extend(function.dependencies)
+            nested.extend(names.function_dependencies(function))
             if called:  # a factory: the dependency is the function it returns
                 for inner in function.returns:
                     if inner in names.functions:
-                        nested.extend(names.functions[inner].dependencies)
+                        nested.extend(names.function_dependencies(names.functions[inner]))
         cls = names.classes.get(target) or names.classes.get(names.instance_class(target) or "")
         if cls is not None:
             nested.extend(cls.dependencies)
@@ -102,7 +102,7 @@ class Dependencies:
         refs: list[DependencyRef] = []
         for summary in names.summaries:
             for function in summary.functions:
-                refs.extend(function.dependencies)
+                refs.extend(names.function_dependencies(function))
             for cls in summary.classes:
                 refs.extend(cls.dependencies)
             for alias in summary.aliases:

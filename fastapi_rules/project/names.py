@@ -105,6 +105,15 @@ class Names:
             yield cls
             pending.extend(r for base in cls.bases if (r := self.resolve(base)) in self.classes)
 
+    def function_dependencies(self, function: FunctionInfo) -> tuple[DependencyRef, ...]:
+        """What FastAPI resolves for ``function``'s parameters: its ``Depends``/``Security``
+        declarations, and defaults naming a module-level dependency object
+        (``token=CurrentToken`` with ``CurrentToken = Depends(require_auth)``)."""
+        aliased = tuple(
+            ref for ref in function.default_references if self.resolve(ref.target) in self.aliases
+        )
+        return function.dependencies + aliased if aliased else function.dependencies
+
     def instance_class(self, target: str) -> str | None:
         """The project class of a module-level instance (``checker = RoleChecker(...)``)."""
         site = self.objects.get(target)

@@ -325,7 +325,7 @@ class Routing:
                     + tuple(Declared(ref, "the route's dependencies=…", route_where) for ref in route.dependencies)
                     + tuple(
                         Declared(ref, "a handler parameter", handler_where)
-                        for ref in (handler.dependencies if handler else ())
+                        for ref in (self.names.function_dependencies(handler) if handler else ())
                     )
                 )
                 for mount in mounts.get(receiver, ()):
