@@ -35,7 +35,7 @@ def main() -> None:
             if not copy.exists():
                 shutil.copytree(source, copy)
             scan = [executable, "scan", "--exit-zero", "--cache-dir", str(WORK / f"cache-{target}-{name}"), str(copy)]
-            bench.run_once(scan, copy)  # fill the cache
+            bench.run_once(scan, WORK)  # fill the cache, from where the runs are made (paths as shown)
             files = bench.python_files([copy])
             largest = max(files, key=lambda p: p.stat().st_size)
             touched, commented = bench.Toucher(largest, edit=False), bench.Toucher(largest, edit=True)
