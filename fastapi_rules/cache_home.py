@@ -104,15 +104,36 @@ def claim(root: Path) -> bool:
     state = root_state(root)
     if state == "ours":
         return True
-    if state not in ("absent", "empty"):
-        return False
     try:
-        root.mkdir(parents=True, exist_ok=True)
-        _write_new(root / ".gitignore", GITIGNORE)  # as ruff and pytest do: it ignores itself
-        _write_new(root / TAG_NAME, TAG)  # and tells backup tools what it is
+        if state == "absent":
+            _create_tagged(root)
+        elif state == "empty":
+            _mark(root)
     except OSError:
         return False
     return is_tagged(root)
+
+
+def _create_tagged(root: Path) -> None:
+    """The directory made and tagged beside ``root``, then renamed into place: a run
+    starting meanwhile sees no directory or a tagged one, never a half-made one."""
+    root.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{root.name}.", dir=root.parent))
+    try:
+        _mark(staging)
+        os.rename(staging, root)
+    except OSError:
+        pass  # another run made it first (or it is no longer ours to make): see below
+    finally:
+        if staging.exists():
+            for name in (".gitignore", TAG_NAME):
+                (staging / name).unlink(missing_ok=True)
+            staging.rmdir()
+
+
+def _mark(directory: Path) -> None:
+    _write_new(directory / TAG_NAME, TAG)  # tells backup tools what it is
+    _write_new(directory / ".gitignore", GITIGNORE)  # as ruff and pytest do: it ignores itself
 
 
 def _write_new(path: Path, data: bytes, mode: int = 0o666) -> None:
