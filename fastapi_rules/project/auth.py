@@ -58,20 +58,29 @@ class Auth:
             callback = "an OpenAPI callback declaration, not served by this app"
             return Access("public", callback, callback)
         if self.is_public(endpoint.full_path):
-            return Access("public", cause="the full path matches auth.public_paths")
+            # a dependency that authenticates wins over the path: an admin's
+            # ``GET /logs/login`` behind one is authenticated, not public
+            return self._authenticated(endpoint) or Access("public", cause="the full path matches auth.public_paths")
         if self.options.global_:
             return Access("global", "auth.global = true", "auth.global = true")
         middleware = self.auth_middleware(endpoint.app)
         if middleware is not None:
             name, where = middleware
             return Access("global", f"{name} in {where}" if where else name, name, where)
+        authenticated = self._authenticated(endpoint)
+        if authenticated is not None:
+            return authenticated
+        if endpoint.unknown is not None:
+            return Access("unknown", endpoint.unknown, endpoint.unknown)
+        return Access("open", cause="no dependency on its chain authenticates it")
+
+    def _authenticated(self, endpoint: Endpoint) -> Access | None:
+        """The outermost dependency on the endpoint's chain that authenticates, if any."""
         for declared in endpoint.declared:
             reason = self._dependency_auth(declared.ref, 0)
             if reason is not None:
                 return Access("authenticated", f"{reason} via {declared.origin}", reason, declared.where)
-        if endpoint.unknown is not None:
-            return Access("unknown", endpoint.unknown, endpoint.unknown)
-        return Access("open", cause="no dependency on its chain authenticates it")
+        return None
 
     def is_auth_dependency(self, ref: DependencyRef) -> bool:
         return self._dependency_auth(ref, 0) is not None
