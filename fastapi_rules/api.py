@@ -71,9 +71,7 @@ def scan_routes(
 def fix_paths(paths: list[Path], config: Config, unsafe: bool, write: bool) -> FixReport:
     """Lint, rewrite what the selected rules can fix, lint again (``write=False``:
     plan the rewrites only, for ``--diff``)."""
-    from fastapi_rules.fix import (
-        fix_project,  # noqa: PLC0415 - LibCST's codemods load slowly
-    )
+    from fastapi_rules.fix import fix_project  # noqa: PLC0415 - LibCST's codemods load slowly
 
     return fix_project(paths, config, unsafe, write)
 

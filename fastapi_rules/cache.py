@@ -43,16 +43,16 @@ import sys
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
-from stat import S_ISDIR, S_ISREG
+from stat import S_ISDIR
 from typing import Any
 
 from fastapi_rules.atomic import write_bytes_atomically
 from fastapi_rules.cache_home import (
     CACHE_DIRECTORY_NAME,
-    READ_NO_FOLLOW,
     CacheDirError,
     claim,
     project_directory_in_home,
+    read_regular_file,
     root_state,
     signing_key,
 )
@@ -161,18 +161,6 @@ def _is_data_type(found: object) -> bool:
     return isinstance(found, type) and (dataclasses.is_dataclass(found) or issubclass(found, enum.Enum))
 
 
-def _read_regular_file(path: Path) -> bytes | None:
-    """The bytes of ``path`` if it is a regular file; a link, a FIFO, a device: None."""
-    try:
-        descriptor = os.open(path, READ_NO_FOLLOW)
-    except OSError:
-        return None
-    with open(descriptor, "rb") as stream:
-        if not S_ISREG(os.fstat(descriptor).st_mode):
-            return None
-        return stream.read()
-
-
 class Cache:
     """One run's view of the cache directory; ``close`` writes the manifest and prunes.
 
@@ -254,7 +242,8 @@ class Cache:
         """The entry's bytes when they carry this user's signature for this place."""
         if self._signing_key is None:
             return None
-        data = _read_regular_file(path)
+        found = read_regular_file(path)
+        data = found[1] if found is not None else None
         if data is None or len(data) < SIGNATURE_BYTES:
             return None
         signature = self._signature(path, memoryview(data)[SIGNATURE_BYTES:])

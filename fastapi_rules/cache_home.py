@@ -30,7 +30,7 @@ KEY_NAME = "key"
 KEY_BYTES = 32
 
 # a planted link is not followed, a planted FIFO does not block the open
-READ_NO_FOLLOW = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+_READ_NO_FOLLOW = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
 
 RootState = Literal["ours", "absent", "empty", "foreign", "not a directory"]
 
@@ -83,19 +83,24 @@ def root_state(root: Path) -> RootState:
 
 def is_tagged(root: Path) -> bool:
     """A regular file ``CACHEDIR.TAG`` (not a link) with the signature and our name."""
+    found = read_regular_file(root / TAG_NAME, 512)
+    return found is not None and found[1].startswith(TAG_SIGNATURE) and b"fastapi-rules" in found[1]
+
+
+def read_regular_file(path: Path, limit: int = -1) -> tuple[os.stat_result, bytes] | None:
+    """The status and bytes (``limit`` at most) of ``path`` when it is a regular file;
+    None for a link, a FIFO, a device, or nothing there. A scanned checkout can plant
+    any of them where the cache reads: a link is not followed, a FIFO does not block."""
     try:
-        descriptor = os.open(root / TAG_NAME, READ_NO_FOLLOW)
+        descriptor = os.open(path, _READ_NO_FOLLOW)
     except OSError:
-        return False
-    try:
-        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
-            return False
-        head = os.read(descriptor, 512)
-    except OSError:
-        return False
-    finally:
-        os.close(descriptor)
-    return head.startswith(TAG_SIGNATURE) and b"fastapi-rules" in head
+        return None
+    with open(descriptor, "rb") as stream:
+        try:
+            status = os.fstat(descriptor)
+            return (status, stream.read(limit)) if stat.S_ISREG(status.st_mode) else None
+        except OSError:
+            return None
 
 
 def claim(root: Path) -> bool:
@@ -176,17 +181,16 @@ def _private_to_this_user(status: os.stat_result, writable_only: bool = False) -
 
 
 def _read_key(path: Path) -> bytes | None:
-    try:
-        descriptor = os.open(path, READ_NO_FOLLOW)
-    except FileNotFoundError:
-        return None
-    try:
-        status = os.fstat(descriptor)
-        if not stat.S_ISREG(status.st_mode) or not _private_to_this_user(status):
-            raise OSError(errno.EPERM, "the cache key is not this user's alone", str(path))
-        key = os.read(descriptor, KEY_BYTES + 1)
-    finally:
-        os.close(descriptor)
+    """The key, None when there is none yet; OSError when what is there is no key of
+    this user's alone (a link, a file others may read, the wrong size)."""
+    found = read_regular_file(path, KEY_BYTES + 1)
+    if found is None:
+        if not os.path.lexists(path):
+            return None
+        raise OSError(errno.EPERM, "the cache key is not a regular file", str(path))
+    status, key = found
+    if not _private_to_this_user(status):
+        raise OSError(errno.EPERM, "the cache key is not this user's alone", str(path))
     if len(key) != KEY_BYTES:
         raise OSError(errno.EINVAL, "the cache key is malformed", str(path))
     return key

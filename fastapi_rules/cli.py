@@ -341,10 +341,10 @@ def _cache_refusal_fails(config: Config, cache_dir: Path | None) -> Iterator[Non
     try:
         yield
     except CacheDirError as error:
+        # click fills ``--cache-dir`` from the variable too: the API tells them apart
         source = click.get_current_context().get_parameter_source("cache_dir")
-        from_environment = source is click.core.ParameterSource.ENVIRONMENT
-        origin = CACHE_DIR_VARIABLE if from_environment else cache_directory_origin(config, cache_dir)
-        _fail(f"{origin}: {error}")
+        explicit = None if source is click.core.ParameterSource.ENVIRONMENT else cache_dir
+        _fail(f"{cache_directory_origin(config, explicit)}: {error}")
 
 
 def _fail(message: str) -> NoReturn:

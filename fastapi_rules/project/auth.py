@@ -34,14 +34,23 @@ SECURITY_SCHEMES = frozenset(
 class Access:
     """Who may call an endpoint: ``public`` (public path), ``global`` (``auth.global`` or
     an auth middleware), ``authenticated``, ``unknown`` (no auth found, but the include
-    chain is not resolved) or ``open``; ``reason`` says why, as the ``routes`` table
-    prints it. For scripts, the same in parts: ``cause`` (what counts, or why nothing
-    does) and ``via`` (``file:line`` of the declaration or middleware that counts)."""
+    chain is not resolved) or ``open``. ``cause`` says what counts, or why nothing
+    does; ``via`` is the ``file:line`` of the declaration or middleware that counts,
+    and ``origin`` how the dependency is declared (``APIRouter(dependencies=…) in
+    app/api.py:8``). ``reason`` is the same as the ``routes`` table prints it."""
 
     kind: str
-    reason: str | None = None
     cause: str | None = None
     via: str | None = None
+    origin: str | None = None
+
+    @property
+    def reason(self) -> str | None:
+        if self.kind == "authenticated":
+            return f"{self.cause} via {self.origin}"
+        if self.kind == "global" and self.via is not None:
+            return f"{self.cause} in {self.via}"
+        return self.cause
 
 
 class Auth:
@@ -56,22 +65,22 @@ class Auth:
         if endpoint.full_path.startswith("{$"):
             # ``{$callback_url}/...``: an OpenAPI callback the caller's server implements
             callback = "an OpenAPI callback declaration, not served by this app"
-            return Access("public", callback, callback)
+            return Access("public", callback)
         if self.is_public(endpoint.full_path):
             # a dependency that authenticates wins over the path: an admin's
             # ``GET /logs/login`` behind one is authenticated, not public
             return self._authenticated(endpoint) or Access("public", cause="the full path matches auth.public_paths")
         if self.options.global_:
-            return Access("global", "auth.global = true", "auth.global = true")
+            return Access("global", "auth.global = true")
         middleware = self.auth_middleware(endpoint.app)
         if middleware is not None:
             name, where = middleware
-            return Access("global", f"{name} in {where}" if where else name, name, where)
+            return Access("global", name, where)
         authenticated = self._authenticated(endpoint)
         if authenticated is not None:
             return authenticated
         if endpoint.unknown is not None:
-            return Access("unknown", endpoint.unknown, endpoint.unknown)
+            return Access("unknown", endpoint.unknown)
         return Access("open", cause="no dependency on its chain authenticates it")
 
     def _authenticated(self, endpoint: Endpoint) -> Access | None:
@@ -79,7 +88,7 @@ class Auth:
         for declared in endpoint.declared:
             reason = self._dependency_auth(declared.ref, 0)
             if reason is not None:
-                return Access("authenticated", f"{reason} via {declared.origin}", reason, declared.where)
+                return Access("authenticated", reason, declared.where, declared.origin)
         return None
 
     def is_auth_dependency(self, ref: DependencyRef) -> bool:
