@@ -38,7 +38,6 @@ class ProjectIndex:
         extra_blocking: frozenset[str] = frozenset(),
     ) -> None:
         self.names = Names(summaries)
-        self.summaries = self.names.summaries
         self.classes = Classes(self.names)
         self.routing = Routing(self.names)  # decides the app a ``setup(app)`` receives
         self.names.freeze()
