@@ -95,15 +95,18 @@ def instrument(clock: PhaseClock) -> dict[str, int]:
     builder.node_starts = clock.wrap("positions", node_starts)
     index = project.ProjectIndex
     index.__init__ = clock.wrap("project index: construction", index.__init__)
-    for name, member in list(vars(index).items()):
-        if name.startswith("__"):
-            continue
-        if isinstance(member, cached_property):
-            wrapped = cached_property(clock.wrap(f"project index: {name}", member.func))
-            wrapped.__set_name__(index, name)
-            setattr(index, name, wrapped)
-        elif inspect.isfunction(member):
-            setattr(index, name, clock.wrap("project index: queries", member))
+    # the index's rooms (project/): what the rules ask, each room's cached tables apart
+    for room in (project.Names, project.Classes, project.Routing, project.Dependencies,
+                 project.Auth, project.Calls, project.Errors, project.Locations):
+        for name, member in list(vars(room).items()):
+            if name.startswith("__"):
+                continue
+            if isinstance(member, cached_property):
+                wrapped = cached_property(clock.wrap(f"project index: {name}", member.func))
+                wrapped.__set_name__(room, name)
+                setattr(room, name, wrapped)
+            elif inspect.isfunction(member):
+                setattr(room, name, clock.wrap("project index: queries", member))
     for rule in ALL_RULES:
         if "check" in vars(rule):
             rule.check = clock.wrap(f"rule {rule.code}", rule.check, consume=True)
