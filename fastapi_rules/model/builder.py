@@ -901,6 +901,8 @@ class ModuleModelBuilder(
             self._model_api(node, func)
             if func.attr.value == "__init__":
                 self._super_init(node, func)
+        elif isinstance(func, cst.Call) and isinstance(func.func, cst.Attribute):
+            self._route_call_form(node, func, func.func)
         self._note_logging(node)
         self._note_try_call(node, callee)
         self._note_call_arguments(node)
@@ -948,6 +950,18 @@ class ModuleModelBuilder(
             responses=self._documented_statuses(node),
             location=self._location(node) if dependencies else None,
         )
+
+    def _route_call_form(self, node: cst.Call, decorator: cst.Call, verb: cst.Attribute) -> None:
+        """``router.get("/items")(list_items)``: the decorator applied by hand."""
+        method = verb.attr.value
+        if method not in ROUTE_METHODS and method not in ("api_route", "websocket"):
+            return
+        receiver = self.names.resolve(verb.value)
+        endpoint = _argument(node, 0, "func")
+        if receiver is None or endpoint is None:
+            return
+        handler = self.names.resolve(endpoint)
+        self.routes.append(self._route(decorator, receiver, method, handler, self._location(node)))
 
     def _method_call(self, node: cst.Call, func: cst.Attribute) -> None:
         method = func.attr.value

@@ -17,6 +17,9 @@ class Names:
         self.modules: dict[str, ModuleSummary] = {}
         self.functions: dict[str, FunctionInfo] = {}
         self.function_modules: dict[str, ModuleSummary] = {}
+        # a name ``def``-ed more than once in its module: every definition, in order (a
+        # decorator registers each one before the name is rebound)
+        self.redefined: dict[str, tuple[FunctionInfo, ...]] = {}
         self.classes: dict[str, ClassInfo] = {}
         self.objects: dict[str, ObjectSite] = {}
         self.object_modules: dict[str, ModuleSummary] = {}
@@ -26,6 +29,9 @@ class Names:
         for summary in self.summaries:
             self.modules.setdefault(summary.module, summary)
             for function in summary.functions:
+                if function.qualname in self.functions and self.function_modules[function.qualname] is summary:
+                    earlier = self.redefined.get(function.qualname, (self.functions[function.qualname],))
+                    self.redefined[function.qualname] = earlier + (function,)
                 self.functions.setdefault(function.qualname, function)
                 self.function_modules.setdefault(function.qualname, summary)
             for cls in summary.classes:

@@ -132,7 +132,17 @@ class Routing:
 
     def serves_routes(self, qualname: str) -> bool:
         """An app or router object (or the app a ``def setup(app: FastAPI)`` receives)."""
-        return qualname == PARAMETER_APP or self.names.resolve(qualname) in self.routers
+        return qualname == PARAMETER_APP or self._receiver(qualname) in self.routers
+
+    def _receiver(self, qualname: str) -> str | None:
+        """The app or router a route is registered on: ``app.router.add_api_route(...)``
+        registers on the app's own router, which is the app's."""
+        receiver = self.names.resolve(qualname)
+        if receiver not in self.routers and receiver and receiver.endswith(".router"):
+            owner = self.names.resolve(receiver.removesuffix(".router"))
+            if owner is not None and self.is_app(owner):
+                return owner
+        return receiver
 
     def is_app(self, qualname: str) -> bool:
         site = self.routers.get(qualname)
@@ -301,12 +311,12 @@ class Routing:
         mounts = self._mounts()
         for summary in self.names.summaries:
             for route in summary.routes:
-                receiver = self.names.resolve(route.receiver)
+                receiver = self._receiver(route.receiver)
                 if receiver not in self.routers:
                     continue  # not FastAPI: a Flask app, a test client, an unknown object
                 site = self.routers[receiver]
                 handler_name = self.names.resolve(route.handler)
-                handler = self.names.functions.get(handler_name) if handler_name else None
+                handler = self._handler(handler_name, route)
                 location = route.location
                 if (
                     handler is not None
@@ -342,6 +352,16 @@ class Routing:
                         responses=frozenset(mount.responses + site.responses + route.responses),
                         in_schema=mount.in_schema and site.in_schema and route.in_schema,
                     )
+
+    def _handler(self, name: str | None, route: RouteSite) -> FunctionInfo | None:
+        """The function a route serves: of a name defined twice in a module, the ``def``
+        the decorator stood on."""
+        if name is None:
+            return None
+        for function in self.names.redefined.get(name, ()):
+            if function.location == route.location:
+                return function
+        return self.names.functions.get(name)
 
     def default_response_class(self, endpoint: Endpoint) -> str | None:
         """``APIRouter(default_response_class=...)`` or the app's, as FastAPI applies it."""
