@@ -22,7 +22,8 @@ DEFAULT_AUTH_PATTERNS = (
     "*auth_required*",
     "*login_required*",
 )
-# Starlette's AuthenticationMiddleware and the usual names of hand-written ones.
+# The usual names of hand-written ones (Starlette's AuthenticationMiddleware matches but
+# never counts: it refuses nothing, see project/auth.py).
 DEFAULT_AUTH_MIDDLEWARE = ("*auth*middleware*",)
 DEFAULT_PUBLIC_PATHS = (
     "*/login*",

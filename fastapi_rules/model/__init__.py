@@ -57,6 +57,9 @@ class DependencyRef:
     kind: str
     target: str | None
     called: bool = False
+    # ``Depends(HTTPBearer(auto_error=False))``: a scheme that lets a request without a
+    # credential through (the dependency after it decides)
+    optional: bool = False
 
 
 @dataclass(frozen=True)
@@ -162,6 +165,8 @@ class FunctionInfo:
     awaits: bool = False
     returns_fixed_list: bool = False
     literal_keywords: tuple[str, ...] = ()
+    # its decorators, resolved (the callee of a decorator call): ``starlette.authentication.requires``
+    decorators: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -192,6 +197,9 @@ class ClassInfo:
     lazy_relationships: tuple[str, ...] = ()
     attributes: tuple[str, ...] = ()  # every class-level assignment: fields, columns, relationships
     super_init: SuperInit | None = None  # ``super().__init__(...)`` in its ``__init__``
+    # class attributes and field defaults given a plain string, one word long
+    # (``API_V1_STR: str = "/api/v1"`` in a settings class): prefixes read them
+    strings: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -223,6 +231,7 @@ class ObjectSite:
     responses: tuple[int, ...] = ()  # status codes documented in ``responses=``
     open_keywords: bool = False  # ``FastAPI(**settings)``: any keyword may be given
     in_schema: bool = True  # ``APIRouter(include_in_schema=False)``: no route of it is in OpenAPI
+    optional: bool = False  # ``HTTPBearer(auto_error=False)``: lets a request without a credential through
 
     def keyword_ref(self, keyword: str) -> str | None:
         return next((target for key, target in self.keyword_refs if key == keyword), None)
@@ -391,6 +400,9 @@ class ModuleSummary:
     setting_sites: tuple[SettingSite, ...] = ()
     event_handlers: tuple[EventHandlerSite, ...] = ()
     resources: tuple[tuple[str, str], ...] = ()  # module-level (qualname, kind) (FAR802)
+    # module-level names bound to a plain string, one word long: (qualname, value), for
+    # prefixes and paths that other modules import (``prefix=API_PREFIX``)
+    strings: tuple[tuple[str, str], ...] = ()
     # every site carries its position (the module needed positions anyway); else the
     # ones without are placed by a second parse of the file if a finding needs them
     located: bool = False

@@ -48,7 +48,7 @@ from fastapi_rules.model.settings import SettingFacts
 from fastapi_rules.model.names import ImportTable, dotted_name
 from fastapi_rules.model.positions import node_starts
 from fastapi_rules.model.traversal import walk
-from fastapi_rules.model.vocabulary import APP_CLASSES, HTTP_EXCEPTIONS, PARAMETER_APP, UNKNOWN_PART
+from fastapi_rules.model.vocabulary import APP_CLASSES, HTTP_EXCEPTIONS, PARAMETER_APP, REFERENCE, UNKNOWN_PART
 from fastapi_rules.model.names import string_text as _literal
 from fastapi_rules.model.names import call_argument as _argument
 from fastapi_rules.model.pydantic import (
@@ -157,6 +157,16 @@ class _FunctionDraft:
     strings: dict[str, tuple[str, bool, list[cst.CSTNode]]] = field(default_factory=dict)
 
 
+# untyped parameters of module-level functions that, by their name, receive the app
+APP_PARAMETER_NAMES = frozenset({"app", "application", "fastapi_app"})
+
+
+def _is_word(text: str) -> bool:
+    """A string that may be a prefix or a path: short, with no space in it (the module
+    strings kept in a summary; messages, SQL and templates are left out)."""
+    return 0 < len(text) <= 200 and not any(character.isspace() for character in text)
+
+
 @dataclass
 class _ClassDraft:
     qualname: str
@@ -171,6 +181,7 @@ class _ClassDraft:
     lazy_relationships: list[str] = field(default_factory=list)
     attributes: list[str] = field(default_factory=list)
     super_init: SuperInit | None = None
+    strings: list[tuple[str, str]] = field(default_factory=list)
 
 
 class ModuleModelBuilder(
@@ -283,6 +294,11 @@ class ModuleModelBuilder(
             setting_sites=tuple(self._located_setting_sites()),
             event_handlers=tuple(self.event_handlers),
             resources=tuple(self.resources),
+            strings=tuple(
+                (f"{self.module}.{name}", text)
+                for name, (text, interpolated, _nodes) in self._module_strings.items()
+                if not interpolated and _is_word(text)
+            ),
             credential_sites=tuple(self.credential_sites),
             session_factories=tuple(self.session_factories),
             located=located,
@@ -409,6 +425,7 @@ class ModuleModelBuilder(
                 tuple(draft.lazy_relationships),
                 tuple(draft.attributes),
                 draft.super_init,
+                tuple(draft.strings),
             )
         )
 
@@ -447,6 +464,8 @@ class ModuleModelBuilder(
                 elif annotation in APP_CLASSES:
                     # ``def register_routes(app: FastAPI)``: the project's app
                     scope[param.name.value] = PARAMETER_APP
+            elif param.name.value in APP_PARAMETER_NAMES and parent is None and not in_class_body:
+                scope[param.name.value] = PARAMETER_APP  # ``def configure_routes(app):``
         # Decorators are evaluated in the enclosing scope: ``@router.post`` on a
         # handler with a parameter named ``router`` still means the module's router.
         for decorator in node.decorators:
@@ -534,6 +553,14 @@ class ModuleModelBuilder(
                     awaits=draft.awaits,
                     returns_fixed_list=bool(draft.fixed_returns) and all(draft.fixed_returns),
                     literal_keywords=tuple(draft.literal_keywords),
+                    decorators=tuple(
+                        name
+                        for decorator in node.decorators
+                        if (name := self.names.resolve(
+                            decorator.decorator.func if isinstance(decorator.decorator, cst.Call)
+                            else decorator.decorator
+                        ))
+                    ),
                 ),
             )
         )
@@ -727,7 +754,9 @@ class ModuleModelBuilder(
             )
             return DependencyRef(kind, target, called=True)
         if isinstance(argument, cst.Call):
-            return DependencyRef(kind, self._dependency_target(argument.func), called=True)
+            return DependencyRef(
+                kind, self._dependency_target(argument.func), called=True, optional=_auto_error_off(argument)
+            )
         return DependencyRef(kind, self._dependency_target(argument))
 
     def _dependency_target(self, node: cst.BaseExpression) -> str | None:
@@ -815,20 +844,40 @@ class ModuleModelBuilder(
         )
 
     def _path_text(self, node: cst.BaseExpression | None) -> str:
+        """A path or prefix as written: literals, module constants, ``+`` and f-strings of
+        them; a name from another module or a settings object's attribute is kept as a
+        reference the project index looks up; anything else is ``UNKNOWN_PART``."""
         if node is None:
             return ""
         if isinstance(node, cst.SimpleString):
             value = _literal(node)
             return value if value is not None else UNKNOWN_PART
+        if isinstance(node, cst.ConcatenatedString):
+            return self._path_text(node.left) + self._path_text(node.right)
+        if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Add):
+            return self._path_text(node.left) + self._path_text(node.right)
         if isinstance(node, cst.FormattedString):
             return "".join(
-                part.value if isinstance(part, cst.FormattedStringText) else UNKNOWN_PART
+                part.value if isinstance(part, cst.FormattedStringText)
+                else self._path_text(part.expression)
+                if part.format_spec is None and part.conversion is None
+                else UNKNOWN_PART
                 for part in node.parts
             )
         if isinstance(node, cst.Name):
+            draft = self._function
+            if draft is not None and node.value in draft.strings:
+                local = draft.strings[node.value]
+                return local[0] if not local[1] else UNKNOWN_PART
+            if self.names.is_local(node.value):
+                return UNKNOWN_PART  # a parameter: whatever the caller passes
             constant = self._module_strings.get(node.value)
-            if constant is not None and not constant[1]:
-                return constant[0]
+            if constant is not None:
+                return constant[0] if not constant[1] else UNKNOWN_PART
+        if isinstance(node, (cst.Name, cst.Attribute)):
+            target = self.names.resolve(node)
+            if target and not target.startswith("builtins."):
+                return f"{REFERENCE}{target}{REFERENCE}"
         return UNKNOWN_PART
 
     def _documented_statuses(self, call: cst.Call) -> tuple[int, ...]:
@@ -1185,6 +1234,9 @@ class ModuleModelBuilder(
         """``__tablename__`` (an ORM table) and v1 keys in ``model_config``."""
         draft = self._classes[-1]
         draft.attributes.append(name)
+        if value is not None and (string := self._string_value(value)) is not None:
+            if not string[1] and _is_word(string[0]):
+                draft.strings.append((name, string[0]))
         self._relationship(name, value)
         if name == "__tablename__":
             draft.is_table = True
@@ -1377,6 +1429,7 @@ class ModuleModelBuilder(
             responses=self._documented_statuses(call),
             open_keywords=any(arg.star == "**" for arg in call.args),
             in_schema=_in_schema(call),
+            optional=_auto_error_off(call),
         )
 
     def _alias_type(self, value: cst.BaseExpression) -> str | None:
@@ -1535,6 +1588,13 @@ def _in_schema(call: cst.Call) -> bool:
     every route of the router or include, out of the OpenAPI schema."""
     value = _keyword(call, "include_in_schema")
     return not (isinstance(value, cst.Name) and value.value == "False")
+
+
+def _auto_error_off(call: cst.Call) -> bool:
+    """``auto_error=False`` (a literal): a security scheme that lets a request without a
+    credential through instead of answering 401/403."""
+    value = _keyword(call, "auto_error")
+    return isinstance(value, cst.Name) and value.value == "False"
 
 
 def _is_none(node: cst.BaseExpression) -> bool:

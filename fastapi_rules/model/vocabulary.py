@@ -10,6 +10,10 @@ APP_CLASSES = frozenset({"fastapi.FastAPI"})
 # ``request.path_params`` is there for a handler that takes the raw connection.
 PARAMETER_APP = "<app parameter>"
 UNKNOWN_PART = "{…}"
+# In a path or prefix as the builder records it, ``\x00app.core.config.settings.API_V1_STR\x00``
+# is a value named in another module or held by a settings object, which the project
+# index looks up (``project.values``); what it cannot find prints as ``UNKNOWN_PART``.
+REFERENCE = "\x00"
 CALL_OF = "call:"  # ``db = SessionLocal()`` with ``SessionLocal`` imported: decided by the index
 
 SYNC_SESSIONS = frozenset(

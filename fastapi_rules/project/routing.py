@@ -20,6 +20,7 @@ from fastapi_rules.model import (
 )
 from fastapi_rules.model.vocabulary import APP_CLASSES, PARAMETER_APP
 from fastapi_rules.project.names import MAX_DEPTH, Names
+from fastapi_rules.project.values import Values
 
 ROUTER_CLASSES = frozenset({"fastapi.APIRouter"})
 
@@ -76,6 +77,7 @@ class Endpoint:
 class Routing:
     def __init__(self, names: Names) -> None:
         self.names = names
+        self.values = Values(names)
         self.mounted_in: dict[str, str] = {}  # sub-application -> the app it is mounted in
         # ``def register_routes(app: FastAPI)`` is called with the project's app: with
         # exactly one app that is the one, otherwise a stand-in app.
@@ -106,10 +108,12 @@ class Routing:
         # dependencies=[...], ...)`` gives every instance those values
         self._class_inits: dict[str, list[tuple[str, SuperInit]]] = {}
         for name, site in self.routers.items():
+            if site.prefix != (prefix := self.values.text(site.prefix)):
+                site = self.routers[name] = dataclasses.replace(site, prefix=prefix)
             inits = self._super_inits(site.callee)
             if inits:
                 self._class_inits[name] = inits
-                prefixes = [init.prefix for _, init in reversed(inits) if init.prefix is not None]
+                prefixes = [self.values.text(init.prefix) for _, init in reversed(inits) if init.prefix is not None]
                 self.routers[name] = dataclasses.replace(
                     site,
                     prefix=site.prefix if site.prefix is not None else next(iter(prefixes), None),
@@ -241,11 +245,11 @@ class Routing:
                     continue
                 if include.is_mount:  # a sub-application: its own dependencies, no router's
                     child_mount = Mount(
-                        inner_prefix + (include.prefix or ""), (), child, mount.unknown
+                        inner_prefix + (self.values.text(include.prefix) or ""), (), child, mount.unknown
                     )
                 else:
                     child_mount = Mount(
-                        inner_prefix + (include.prefix or ""),
+                        inner_prefix + (self.values.text(include.prefix) or ""),
                         inner_deps
                         + self._declared(
                             include.dependencies, "include_router", summary, include.location
@@ -343,7 +347,7 @@ class Routing:
                         route=route,
                         summary=summary,
                         handler=handler,
-                        full_path=mount.prefix + (site.prefix or "") + route.path,
+                        full_path=mount.prefix + (site.prefix or "") + (self.values.text(route.path) or ""),
                         declared=mount.dependencies + own,
                         app=mount.app,
                         location=location,
