@@ -143,13 +143,17 @@ def score(corpora: list[str], tree: str | None) -> None:
         if not source.exists():
             continue
         judged = [entry for entry in json.loads(source.read_text()) if entry["verdict"]]
-        rows = {row_key(row): row for row in routes(corpus, command, environment)}
+        rows: dict[str, list[dict]] = {}
+        for row in routes(corpus, command, environment):
+            rows.setdefault(row_key(row), []).append(row)
         found = right_path = right_verdict = both = unlisted_public = 0
         for entry in judged:
-            row = rows.get(entry["key"])
-            if row is None:
+            served = rows.get(entry["key"])
+            if not served:
                 continue
             found += 1
+            # a router served at several prefixes gives a row for each: the judged one counts
+            row = next((r for r in served if r["path"] == entry["path"]), served[0])
             path_ok = row["path"] == entry["path"]
             verdict_ok = TOOL_CLASS[row["verdict"]] == entry["verdict"]
             right_path += path_ok
